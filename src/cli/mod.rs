@@ -1,0 +1,54 @@
+//! The `docket` command line.
+//!
+//! Exit codes are a contract scripts rely on: 0 success, 1 the check, test
+//! or gate found problems, 2 a usage or input error. Human text goes to
+//! stderr; data goes to stdout or `-o`.
+
+mod check;
+mod schema;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit status: the command did its job and found nothing wrong.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: the check, test or gate found problems.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit status: bad arguments or unusable input.
+pub const EXIT_USAGE: u8 = 2;
+
+/// The ruleset commands use when none is given.
+pub const DEFAULT_RULESET: &str = "rules/usda";
+
+/// Executable incident-response policy.
+#[derive(Debug, Parser)]
+#[command(name = "docket", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate a ruleset and analyse it for policy gaps, overlaps and dead rules.
+    Check(check::CheckArgs),
+    /// Print the JSON Schema of the ruleset format.
+    Schema(schema::SchemaArgs),
+}
+
+/// Parses the command line and runs the command.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Schema(args) => schema::run(args),
+    };
+    ExitCode::from(code)
+}
+
+/// A ruleset argument, defaulting to the shipped USDA rules.
+fn ruleset_or_default(path: Option<PathBuf>) -> PathBuf {
+    path.unwrap_or_else(|| PathBuf::from(DEFAULT_RULESET))
+}

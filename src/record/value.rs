@@ -1,0 +1,264 @@
+//! Typed field values and how text becomes one.
+
+use std::fmt;
+use std::net::IpAddr;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use chrono_tz::Tz;
+
+use crate::ruleset::model::FieldType;
+
+/// The value of one field of a record.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// Text, as given.
+    Str(Box<str>),
+    /// An enumeration code, by index into the field's codes.
+    Enum(u32),
+    /// A boolean.
+    Bool(bool),
+    /// An integer or an amount of money.
+    Number(f64),
+    /// An address.
+    Ip(IpAddr),
+    /// An instant, with the offset it was given in.
+    Time(DateTime<FixedOffset>),
+}
+
+/// Why a text could not be read as a field's type.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ValueError {
+    /// Not one of the enumeration's codes.
+    #[error("`{value}` is not a known code{}", suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
+    UnknownCode {
+        /// The text.
+        value: String,
+        /// The closest code, if any is close.
+        suggestion: Option<String>,
+    },
+    /// Not `true`/`false` or a common spelling of them.
+    #[error("`{0}` is not a boolean (use true/false, yes/no, 1/0)")]
+    Bool(String),
+    /// Not a number.
+    #[error("`{0}` is not a number")]
+    Number(String),
+    /// A number outside the field's range.
+    #[error("{value} is outside the allowed range {min}..={max}")]
+    OutOfRange {
+        /// The value.
+        value: f64,
+        /// Lower bound.
+        min: f64,
+        /// Upper bound.
+        max: f64,
+    },
+    /// Not a whole number.
+    #[error("`{0}` is not a whole number")]
+    Integer(String),
+    /// Not an IP address.
+    #[error("`{0}` is not an IP address")]
+    Ip(String),
+    /// Not a timestamp.
+    #[error("`{0}` is not a timestamp (use RFC 3339, e.g. 2026-11-02T14:30:00-05:00, or `YYYY-MM-DD HH:MM[:SS]` in the ruleset's time zone)")]
+    Timestamp(String),
+    /// A local time the clocks skipped.
+    #[error("`{0}` does not exist in {1}: the clocks skip that hour (daylight saving); give an offset")]
+    NonexistentLocalTime(String, Tz),
+    /// A local time that happened twice.
+    #[error("`{0}` is ambiguous in {1}: the clocks pass that hour twice (daylight saving); give an offset")]
+    AmbiguousLocalTime(String, Tz),
+}
+
+/// Reads `text` (already known non-empty) as a value of `ty`.
+///
+/// Naive timestamps are read in `tz`; a naive time that does not exist or is
+/// ambiguous there is an error, never a guess.
+pub fn parse_value(ty: &FieldType, text: &str, tz: Tz, range: (Option<f64>, Option<f64>)) -> Result<Value, ValueError> {
+    let text = text.trim();
+    match ty {
+        FieldType::String => Ok(Value::Str(text.into())),
+        FieldType::Enum(spec) => spec.lookup(text).map(Value::Enum).ok_or_else(|| {
+            ValueError::UnknownCode {
+                value: text.to_owned(),
+                suggestion: crate::diagnostic::suggest::did_you_mean(
+                    text,
+                    spec.values.iter().map(|v| v.code.as_str()),
+                )
+                .map(str::to_owned),
+            }
+        }),
+        FieldType::Bool => parse_bool(text).map(Value::Bool).ok_or_else(|| ValueError::Bool(text.to_owned())),
+        FieldType::Integer => {
+            let n: i64 = text.parse().map_err(|_| ValueError::Integer(text.to_owned()))?;
+            check_range(n as f64, range)
+        }
+        FieldType::Money => {
+            let n = parse_money(text).ok_or_else(|| ValueError::Number(text.to_owned()))?;
+            check_range(n, range)
+        }
+        FieldType::Ip => parse_ip(text).map(Value::Ip).ok_or_else(|| ValueError::Ip(text.to_owned())),
+        FieldType::Timestamp => parse_timestamp(text, tz).map(Value::Time),
+    }
+}
+
+fn check_range(n: f64, (min, max): (Option<f64>, Option<f64>)) -> Result<Value, ValueError> {
+    let lo = min.unwrap_or(f64::NEG_INFINITY);
+    let hi = max.unwrap_or(f64::INFINITY);
+    if n < lo || n > hi {
+        Err(ValueError::OutOfRange { value: n, min: lo, max: hi })
+    } else {
+        Ok(Value::Number(n))
+    }
+}
+
+/// `true`/`false`, `yes`/`no`, `1`/`0`, `y`/`n`, in any case: the spellings
+/// complaint desks and spreadsheets produce.
+pub fn parse_bool(text: &str) -> Option<bool> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "y" | "1" | "t" => Some(true),
+        "false" | "no" | "n" | "0" | "f" => Some(false),
+        _ => None,
+    }
+}
+
+/// A dollar amount: `150000`, `150,000.00`, `$150000`. Thousands separators
+/// are accepted only in groups of three, so `1,50` is not read as 150.
+pub fn parse_money(text: &str) -> Option<f64> {
+    let text = text.trim().trim_start_matches('$').trim();
+    let (whole, fraction) = match text.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (text, None),
+    };
+    let whole = if whole.contains(',') {
+        let mut groups = whole.split(',');
+        let first = groups.next()?;
+        if first.is_empty() || first.len() > 3 || groups.clone().any(|g| g.len() != 3) {
+            return None;
+        }
+        whole.replace(',', "")
+    } else {
+        whole.to_owned()
+    };
+    if whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    if let Some(f) = fraction {
+        if f.is_empty() || !f.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+    }
+    let normalized = match fraction {
+        Some(f) => format!("{whole}.{f}"),
+        None => whole,
+    };
+    normalized.parse().ok()
+}
+
+/// An IPv4 or IPv6 address. IPv4-mapped IPv6 (`::ffff:192.0.2.1`) becomes
+/// the IPv4 address, so it matches IPv4 conditions and allocations.
+pub fn parse_ip(text: &str) -> Option<IpAddr> {
+    let text = text.trim();
+    let text = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')).unwrap_or(text);
+    let ip: IpAddr = text.parse().ok()?;
+    Some(match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    })
+}
+
+/// An RFC 3339 timestamp (`Z` or an offset; a space for the `T` is fine), or
+/// a naive `YYYY-MM-DD HH:MM[:SS[.f]]` read in `tz`, or a bare date (midnight
+/// in `tz`).
+pub fn parse_timestamp(text: &str, tz: Tz) -> Result<DateTime<FixedOffset>, ValueError> {
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t);
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(&text.replacen(' ', "T", 1)) {
+        return Ok(t);
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z"] {
+        if let Ok(t) = DateTime::parse_from_str(text, format) {
+            return Ok(t);
+        }
+    }
+    let naive = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+        .or_else(|| {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        })
+        .ok_or_else(|| ValueError::Timestamp(text.to_owned()))?;
+    use chrono::offset::LocalResult;
+    use chrono::TimeZone;
+    match tz.from_local_datetime(&naive) {
+        LocalResult::Single(t) => Ok(t.fixed_offset()),
+        LocalResult::None => Err(ValueError::NonexistentLocalTime(text.to_owned(), tz)),
+        LocalResult::Ambiguous(..) => Err(ValueError::AmbiguousLocalTime(text.to_owned(), tz)),
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Str(s) => f.write_str(s),
+            Value::Enum(i) => write!(f, "#{i}"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Number(n) => write!(f, "{}", format_number(*n)),
+            Value::Ip(ip) => write!(f, "{ip}"),
+            Value::Time(t) => write!(f, "{}", t.to_rfc3339()),
+        }
+    }
+}
+
+/// A number as people write it: no trailing `.0`, cents when there are any.
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_spellings() {
+        assert_eq!(parse_money("150000"), Some(150000.0));
+        assert_eq!(parse_money("$150,000.00"), Some(150000.0));
+        assert_eq!(parse_money("99,999.99"), Some(99999.99));
+        assert_eq!(parse_money("1,50"), None);
+        assert_eq!(parse_money("12a"), None);
+        assert_eq!(parse_money(""), None);
+        assert_eq!(parse_money("-5"), None);
+    }
+
+    #[test]
+    fn ipv4_mapped_ipv6_is_ipv4() {
+        assert_eq!(parse_ip("::ffff:192.0.2.1"), "192.0.2.1".parse().ok());
+        assert_eq!(parse_ip("[2600:1200::1]"), "2600:1200::1".parse().ok());
+        assert_eq!(parse_ip("300.1.1.1"), None);
+    }
+
+    #[test]
+    fn naive_timestamps_in_the_ruleset_zone() {
+        let tz: Tz = "America/New_York".parse().unwrap();
+        let t = parse_timestamp("2026-11-25 10:00", tz).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-25T10:00:00-05:00");
+        let t = parse_timestamp("2026-07-01T10:00:00Z", tz).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-07-01T10:00:00+00:00");
+        assert!(matches!(
+            parse_timestamp("2026-03-08 02:30", tz),
+            Err(ValueError::NonexistentLocalTime(..))
+        ));
+        assert!(matches!(
+            parse_timestamp("2026-11-01 01:30", tz),
+            Err(ValueError::AmbiguousLocalTime(..))
+        ));
+        assert!(parse_timestamp("yesterday", tz).is_err());
+    }
+}

@@ -1,0 +1,198 @@
+//! Loading a ruleset: reading files, following includes, running the passes.
+
+use std::path::{Path, PathBuf};
+
+use super::lower::definitions::Definitions;
+use super::lower::rules::Rules;
+use super::model::Ruleset;
+use super::reader::{Cx, MapReader};
+use super::shape;
+use super::yaml::{self, MAX_RULE_FILE_BYTES, Node, NodeKind};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::source::{FileId, SourceMap, Span};
+
+/// The file a ruleset directory is entered by.
+pub const ROOT_FILE: &str = "ruleset.yaml";
+
+/// A ruleset that could not be loaded: the errors (and any warnings) and the
+/// files they point into.
+#[derive(Debug)]
+pub struct LoadError {
+    /// What went wrong.
+    pub diagnostics: Diagnostics,
+    /// The files read, for rendering.
+    pub sources: SourceMap,
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let errors = self.diagnostics.count(crate::diagnostic::Severity::Error);
+        write!(f, "the ruleset has {errors} error(s)")
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Loads the ruleset at `path` (a directory holding `ruleset.yaml`, or a
+/// file), following its includes, and resolves every name in it.
+pub fn load(path: &Path) -> Result<Ruleset, LoadError> {
+    let root_path = if path.is_dir() { path.join(ROOT_FILE) } else { path.to_path_buf() };
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Diagnostics::new();
+    let mut files = Vec::new();
+    let mut stack = Vec::new();
+    load_file(&root_path, None, &mut sources, &mut diagnostics, &mut files, &mut stack);
+    if files.is_empty() {
+        return Err(LoadError { diagnostics, sources });
+    }
+
+    let mut definitions = Definitions::default();
+    let mut readers = Vec::new();
+    for (index, (file, node)) in files.iter().enumerate() {
+        let source = sources.file(*file);
+        let mut cx = Cx { file: *file, source, diagnostics: &mut diagnostics };
+        if matches!(node.kind, NodeKind::Null) && index > 0 {
+            continue; // an empty included file contributes nothing
+        }
+        let Some(reader) = MapReader::open(&mut cx, node, shape::RULESET, "a ruleset file") else {
+            continue;
+        };
+        definitions.read_file(&mut cx, &reader, index == 0, source.path());
+        readers.push((*file, reader));
+    }
+    let names = definitions.finish(&mut diagnostics);
+
+    let mut rules = Rules::new(&names.symbols);
+    for (file, reader) in &readers {
+        let mut cx = Cx { file: *file, source: sources.file(*file), diagnostics: &mut diagnostics };
+        rules.read_file(&mut cx, reader);
+    }
+    rules.finish(&mut diagnostics);
+    let Rules { criteria, triggers, deadlines, tests, .. } = rules;
+
+    diagnostics.sort();
+    let meta = match names.meta {
+        Some(meta) if !diagnostics.has_errors() => meta,
+        _ => return Err(LoadError { diagnostics, sources }),
+    };
+    let symbols = names.symbols;
+    Ok(Ruleset {
+        root: root_path,
+        meta,
+        calendar: names.calendar,
+        allocations: names.allocations,
+        exceptions: names.exceptions,
+        fields: symbols.fields,
+        lists: symbols.lists,
+        thresholds: symbols.thresholds,
+        levels: symbols.levels,
+        criteria,
+        triggers,
+        events: symbols.events,
+        deadlines,
+        tests,
+        sources,
+    })
+}
+
+/// Reads and parses one file, then the files it includes, depth first.
+/// `stack` holds the canonical paths of the files being included, to catch
+/// cycles; a file reached twice by different paths (a diamond) is read once.
+fn load_file(
+    path: &Path,
+    included_at: Option<Span>,
+    sources: &mut SourceMap,
+    diagnostics: &mut Diagnostics,
+    files: &mut Vec<(FileId, Node)>,
+    stack: &mut Vec<PathBuf>,
+) {
+    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    if let Some(position) = stack.iter().position(|p| *p == canonical) {
+        let chain = stack[position..]
+            .iter()
+            .chain(std::iter::once(&canonical))
+            .map(|p| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned()))
+            .collect::<Vec<_>>()
+            .join(" → ");
+        if let Some(span) = included_at {
+            diagnostics.push(
+                Diagnostic::error(Code::IncludeCycle, span, format!("include cycle: {chain}"))
+                    .with_label("this include leads back to a file that includes it")
+                    .with_help("remove one of the includes; definitions are shared across all files of a ruleset anyway"),
+            );
+        }
+        return;
+    }
+    if files.iter().any(|(id, _)| {
+        let known = sources.file(*id).path();
+        known.canonicalize().unwrap_or_else(|_| known.to_path_buf()) == canonical
+    }) {
+        return;
+    }
+    let text = match read_text(path) {
+        Ok(text) => text,
+        Err(message) => {
+            let diagnostic = match included_at {
+                Some(span) => Diagnostic::error(Code::Io, span, message).with_label("included here"),
+                None => Diagnostic::bare(Code::Io, message),
+            };
+            diagnostics.push(diagnostic);
+            return;
+        }
+    };
+    let file = sources.add(path, text);
+    let node = match yaml::parse(file, sources.file(file)) {
+        Ok(node) => node,
+        Err(diagnostic) => {
+            diagnostics.push(*diagnostic);
+            return;
+        }
+    };
+    let includes = include_targets(file, sources, diagnostics, &node);
+    files.push((file, node));
+    stack.push(canonical);
+    let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    for (target, span) in includes {
+        load_file(&base.join(target), Some(span), sources, diagnostics, files, stack);
+    }
+    stack.pop();
+}
+
+fn include_targets(file: FileId, sources: &SourceMap, diagnostics: &mut Diagnostics, node: &Node) -> Vec<(String, Span)> {
+    let NodeKind::Map(entries) = &node.kind else {
+        return Vec::new();
+    };
+    let Some((_, list)) = entries.iter().find(|(k, _)| k.name == "include") else {
+        return Vec::new();
+    };
+    let mut cx = Cx { file, source: sources.file(file), diagnostics };
+    cx.one_or_many(list)
+        .iter()
+        .filter_map(|item| cx.text(item, "an include path"))
+        .map(|t| (t.value, t.span))
+        .collect()
+}
+
+/// Reads a rule file as UTF-8 text, refusing directories, oversized files
+/// and invalid UTF-8 with a message that says which.
+fn read_text(path: &Path) -> Result<String, String> {
+    let shown = path.display();
+    let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if metadata.is_dir() {
+        return Err(format!("{shown} is a directory; expected a ruleset file (or a directory holding `{ROOT_FILE}`)"));
+    }
+    if metadata.len() > MAX_RULE_FILE_BYTES {
+        return Err(format!(
+            "{shown} is {} bytes; rule files are limited to {MAX_RULE_FILE_BYTES} bytes",
+            metadata.len()
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let before = e.as_bytes().get(..valid).unwrap_or_default();
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        format!("{shown}:{line}: not valid UTF-8 (byte offset {valid}); save the file as UTF-8")
+    })?;
+    Ok(text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text))
+}
