@@ -1,1 +1,3 @@
+//! The docket command-line interface.
+
 fn main() {}
