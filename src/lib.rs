@@ -1,12 +1,17 @@
 //! docket turns written cyber-incident policy into declarative YAML rulesets
 //! and applies them: batch classification of IDS exports and complaints,
 //! compliance audits of incident histories, and CI for rule changes.
+//!
+//! The library is usable without the command line: [`ruleset::load`] reads
+//! and resolves a ruleset, [`check::analyse`] finds policy gaps and dead
+//! rules, and the classification and audit engines apply it.
 
-pub mod diagnostic;
-pub mod source;
-pub mod condition;
-pub mod record;
-pub mod ruleset;
+pub mod allocation;
 pub mod check;
 pub mod cli;
+pub mod condition;
+pub mod diagnostic;
+pub mod record;
+pub mod ruleset;
 pub mod schema;
+pub mod source;

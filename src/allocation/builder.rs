@@ -1,0 +1,234 @@
+//! Building a table entry by entry, enforcing the rules every row must obey
+//! (normalised prefixes, an owner, no duplicates) whether it comes from a file
+//! or from code.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use prefix_trie::PrefixMap;
+
+use super::error::InsertError;
+use super::{AllocationTable, Entry};
+
+/// Collects allocations and checks each as it is added; call
+/// [`build`](Self::build) to get an immutable [`AllocationTable`].
+///
+/// Useful for tests, benchmarks and callers that get allocations from
+/// somewhere other than a CSV file.
+#[derive(Debug, Default)]
+pub struct AllocationTableBuilder {
+    entries: Vec<Entry>,
+    v4: PrefixMap<Ipv4Net, usize>,
+    v6: PrefixMap<Ipv6Net, usize>,
+    /// Many prefixes share an agency (and contact), so each distinct string
+    /// is stored once and shared.
+    strings: HashSet<Arc<str>>,
+}
+
+impl AllocationTableBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `prefix` owned by `agency` (trimmed).
+    ///
+    /// Refuses host bits set, IPv4-mapped IPv6 prefixes, an empty agency and
+    /// a prefix already present, so a built table has no ambiguous rows.
+    pub fn insert(&mut self, prefix: IpNet, agency: &str) -> Result<(), InsertError> {
+        self.insert_entry(prefix, agency, None, None, None)
+    }
+
+    /// Like [`insert`](Self::insert), also recording the sub-organisation and
+    /// contact; empty (or whitespace-only) values count as absent.
+    pub fn insert_with_details(
+        &mut self,
+        prefix: IpNet,
+        agency: &str,
+        sub_organization: Option<&str>,
+        contact: Option<&str>,
+    ) -> Result<(), InsertError> {
+        self.insert_entry(prefix, agency, sub_organization, contact, None)
+    }
+
+    /// Inserts a row read from line `line` of a table file.
+    pub(crate) fn insert_from_line(
+        &mut self,
+        prefix: IpNet,
+        agency: &str,
+        sub_organization: Option<&str>,
+        contact: Option<&str>,
+        line: usize,
+    ) -> Result<(), InsertError> {
+        self.insert_entry(prefix, agency, sub_organization, contact, Some(line))
+    }
+
+    /// Finishes the table; entries keep their insertion order.
+    pub fn build(self) -> AllocationTable {
+        AllocationTable {
+            entries: self.entries,
+            v4: self.v4,
+            v6: self.v6,
+        }
+    }
+
+    fn insert_entry(
+        &mut self,
+        prefix: IpNet,
+        agency: &str,
+        sub_organization: Option<&str>,
+        contact: Option<&str>,
+        line: Option<usize>,
+    ) -> Result<(), InsertError> {
+        let normalized = prefix.trunc();
+        if normalized != prefix {
+            return Err(InsertError::HostBitsSet { prefix, normalized });
+        }
+        if let IpNet::V6(v6) = prefix {
+            if let Some(ipv4) = mapped_ipv4(v6) {
+                return Err(InsertError::Ipv4MappedPrefix { prefix: v6, ipv4 });
+            }
+        }
+        let agency = agency.trim();
+        if agency.is_empty() {
+            return Err(InsertError::EmptyAgency { prefix });
+        }
+        let index = self.entries.len();
+        let existing = match prefix {
+            IpNet::V4(p) => claim(&mut self.v4, p, index),
+            IpNet::V6(p) => claim(&mut self.v6, p, index),
+        };
+        if let Some(first) = existing {
+            let first_line = self.entries.get(first).and_then(|e| e.line);
+            return Err(InsertError::DuplicatePrefix { prefix, first_line });
+        }
+        let entry = Entry {
+            prefix,
+            agency: self.intern(agency),
+            sub_organization: self.intern_optional(sub_organization),
+            contact: self.intern_optional(contact),
+            line,
+        };
+        self.entries.push(entry);
+        Ok(())
+    }
+
+    fn intern(&mut self, s: &str) -> Arc<str> {
+        if let Some(shared) = self.strings.get(s) {
+            return Arc::clone(shared);
+        }
+        let shared: Arc<str> = Arc::from(s);
+        self.strings.insert(Arc::clone(&shared));
+        shared
+    }
+
+    fn intern_optional(&mut self, s: Option<&str>) -> Option<Arc<str>> {
+        let s = s.map(str::trim).filter(|s| !s.is_empty())?;
+        Some(self.intern(s))
+    }
+}
+
+/// Stores `index` at `prefix` unless the prefix is taken; returns the index
+/// already there. One trie walk does both the duplicate check and the insert.
+fn claim<P: prefix_trie::Prefix>(
+    map: &mut PrefixMap<P, usize>,
+    prefix: P,
+    index: usize,
+) -> Option<usize> {
+    let entry = map.entry(prefix);
+    if let Some(&existing) = entry.get() {
+        return Some(existing);
+    }
+    entry.insert(index);
+    None
+}
+
+/// The IPv4 prefix an IPv4-mapped IPv6 prefix (`::ffff:a.b.c.d/96+n`) stands for.
+fn mapped_ipv4(prefix: Ipv6Net) -> Option<Ipv4Net> {
+    let len = prefix.prefix_len().checked_sub(96)?;
+    let v4 = prefix.addr().to_ipv4_mapped()?;
+    Ipv4Net::new(v4, len).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn net(s: &str) -> IpNet {
+        s.parse().expect("test prefix")
+    }
+
+    #[test]
+    fn rejects_host_bits_with_normalised_suggestion() {
+        let mut b = AllocationTableBuilder::new();
+        assert_eq!(
+            b.insert(net("10.1.2.3/16"), "USDA"),
+            Err(InsertError::HostBitsSet {
+                prefix: net("10.1.2.3/16"),
+                normalized: net("10.1.0.0/16"),
+            })
+        );
+    }
+
+    #[test]
+    fn rejects_duplicates_after_normalisation() {
+        let mut b = AllocationTableBuilder::new();
+        assert_eq!(b.insert(net("2001:db8::/32"), "DOC"), Ok(()));
+        assert_eq!(
+            b.insert(net("2001:0db8:0::/32"), "USDA"),
+            Err(InsertError::DuplicatePrefix {
+                prefix: net("2001:db8::/32"),
+                first_line: None,
+            })
+        );
+        assert_eq!(b.build().len(), 1);
+    }
+
+    #[test]
+    fn rejects_empty_agency_and_mapped_prefixes() {
+        let mut b = AllocationTableBuilder::new();
+        assert_eq!(
+            b.insert(net("10.0.0.0/8"), "  "),
+            Err(InsertError::EmptyAgency {
+                prefix: net("10.0.0.0/8")
+            })
+        );
+        assert_eq!(
+            b.insert(net("::ffff:192.0.2.0/120"), "USDA"),
+            Err(InsertError::Ipv4MappedPrefix {
+                prefix: "::ffff:192.0.2.0/120".parse().expect("v6"),
+                ipv4: "192.0.2.0/24".parse().expect("v4"),
+            })
+        );
+        // Shorter IPv6 prefixes that merely contain the mapped range are fine.
+        assert_eq!(b.insert(net("::/64"), "USDA"), Ok(()));
+    }
+
+    #[test]
+    fn a_refused_insert_leaves_the_builder_unchanged() {
+        let mut b = AllocationTableBuilder::new();
+        assert_eq!(b.insert(net("10.0.0.0/8"), "USDA"), Ok(()));
+        assert!(b.insert(net("10.0.0.0/8"), "DOC").is_err());
+        assert!(b.insert(net("10.0.0.0/9"), "").is_err());
+        let table = b.build();
+        assert_eq!(table.len(), 1);
+        assert_eq!(
+            table
+                .lookup("10.200.0.1".parse().expect("ip"))
+                .map(|a| a.agency()),
+            Some("USDA")
+        );
+    }
+
+    #[test]
+    fn interns_agency_names() {
+        let mut b = AllocationTableBuilder::new();
+        assert_eq!(b.insert(net("10.0.0.0/8"), "USDA"), Ok(()));
+        assert_eq!(b.insert(net("11.0.0.0/8"), " USDA "), Ok(()));
+        let table = b.build();
+        let agencies: Vec<&Arc<str>> = table.iter().map(|a| a.agency_shared()).collect();
+        assert_eq!(agencies.len(), 2);
+        assert!(agencies.windows(2).all(|w| Arc::ptr_eq(w[0], w[1])));
+    }
+}

@@ -1,0 +1,362 @@
+//! A small RFC 4180 record reader that knows where every cell starts.
+//!
+//! The `csv` crate is not used here because its record positions point at the
+//! end of the previous record (before skipped comment and blank lines), and it
+//! exposes no per-cell offsets; errors would then name the wrong line and no
+//! column. This reader keeps the byte offset of every cell so errors can say
+//! `line:column` exactly.
+//!
+//! Rules: cells are separated by `,`; records end at `\n`, `\r\n` or `\r`; a
+//! cell whose first non-blank character is `"` is quoted (may contain commas,
+//! line breaks and `""` for a quote); whitespace around cells is trimmed;
+//! lines that are blank or whose first non-blank character is `#` are skipped.
+
+use std::borrow::Cow;
+
+/// One cell of a record: its (trimmed, unquoted) text and where it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Cell<'a> {
+    /// The cell's value with surrounding whitespace and quotes removed.
+    pub(crate) text: Cow<'a, str>,
+    /// Byte offset in the input where the value (or its opening quote) starts.
+    pub(crate) offset: usize,
+}
+
+/// Where a record is, so cell offsets can be turned into line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Record {
+    /// 1-based line on which the record starts.
+    pub(crate) line: usize,
+    /// Byte offset of the start of that line.
+    pub(crate) start: usize,
+    /// Byte offset just past the last cell (where a missing cell would be).
+    pub(crate) end: usize,
+}
+
+/// A syntax error, with the byte offset it was found at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LexError {
+    /// An opening quote at this offset is never closed.
+    UnterminatedQuote(usize),
+    /// Text after a closing quote, at this offset.
+    TextAfterQuote(usize),
+}
+
+/// Reads records one at a time from text already stripped of a UTF-8 BOM.
+pub(crate) struct Lexer<'a> {
+    text: &'a str,
+    pos: usize,
+    line: usize,
+}
+
+impl<'a> Lexer<'a> {
+    /// Starts reading at the beginning of `text`, which is line 1.
+    pub(crate) fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            pos: 0,
+            line: 1,
+        }
+    }
+
+    /// Reads the next record into `cells` (cleared first); `None` at the end.
+    pub(crate) fn next_record(
+        &mut self,
+        cells: &mut Vec<Cell<'a>>,
+    ) -> Result<Option<Record>, LexError> {
+        cells.clear();
+        self.skip_ignored_lines();
+        if self.pos >= self.text.len() {
+            return Ok(None);
+        }
+        let line = self.line;
+        let start = self.pos;
+        loop {
+            self.skip_blanks();
+            let cell = if self.peek() == Some(b'"') {
+                self.quoted_cell()?
+            } else {
+                self.plain_cell()
+            };
+            cells.push(cell);
+            if self.peek() == Some(b',') {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+        let end = self.pos;
+        self.skip_line_break();
+        Ok(Some(Record { line, start, end }))
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    fn slice(&self, from: usize, to: usize) -> &'a str {
+        // Offsets only ever land next to ASCII delimiters, so they are char
+        // boundaries; `get` keeps this panic-free regardless.
+        self.text.get(from..to).unwrap_or_default()
+    }
+
+    /// Skips blank lines and `#` comment lines.
+    fn skip_ignored_lines(&mut self) {
+        while self.pos < self.text.len() {
+            let line_end = self.find_line_end(self.pos);
+            let content = self.slice(self.pos, line_end).trim();
+            if !(content.is_empty() || content.starts_with('#')) {
+                return;
+            }
+            self.pos = line_end;
+            self.skip_line_break();
+        }
+    }
+
+    fn find_line_end(&self, from: usize) -> usize {
+        self.text
+            .as_bytes()
+            .iter()
+            .skip(from)
+            .position(|&b| b == b'\n' || b == b'\r')
+            .map_or(self.text.len(), |i| from + i)
+    }
+
+    /// Consumes one `\n`, `\r\n` or `\r` if present.
+    fn skip_line_break(&mut self) {
+        match self.peek() {
+            Some(b'\r') => {
+                self.pos += 1;
+                if self.peek() == Some(b'\n') {
+                    self.pos += 1;
+                }
+                self.line += 1;
+            }
+            Some(b'\n') => {
+                self.pos += 1;
+                self.line += 1;
+            }
+            _ => {}
+        }
+    }
+
+    fn skip_blanks(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t')) {
+            self.pos += 1;
+        }
+    }
+
+    /// An unquoted cell: everything up to the next `,` or line break, trimmed.
+    fn plain_cell(&mut self) -> Cell<'a> {
+        let from = self.pos;
+        let len = self
+            .text
+            .as_bytes()
+            .iter()
+            .skip(from)
+            .position(|&b| matches!(b, b',' | b'\n' | b'\r'))
+            .unwrap_or(self.text.len() - from);
+        self.pos = from + len;
+        let raw = self.slice(from, self.pos);
+        let leading = raw.len() - raw.trim_start().len();
+        Cell {
+            text: Cow::Borrowed(raw.trim()),
+            offset: from + leading,
+        }
+    }
+
+    /// A quoted cell starting at the current `"`.
+    fn quoted_cell(&mut self) -> Result<Cell<'a>, LexError> {
+        let open = self.pos;
+        self.pos += 1;
+        let mut owned: Option<String> = None;
+        let mut segment = self.pos;
+        let value = loop {
+            let Some(quote) = self
+                .text
+                .as_bytes()
+                .iter()
+                .skip(self.pos)
+                .position(|&b| b == b'"')
+                .map(|i| self.pos + i)
+            else {
+                return Err(LexError::UnterminatedQuote(open));
+            };
+            self.line += count_line_breaks(self.slice(self.pos, quote));
+            self.pos = quote + 1;
+            if self.peek() == Some(b'"') {
+                // `""` is a literal quote: keep text up to and including one.
+                owned
+                    .get_or_insert_with(String::new)
+                    .push_str(self.slice(segment, quote + 1));
+                self.pos += 1;
+                segment = self.pos;
+                continue;
+            }
+            let tail = self.slice(segment, quote);
+            break match owned {
+                Some(mut s) => {
+                    s.push_str(tail);
+                    Cow::Owned(s)
+                }
+                None => Cow::Borrowed(tail),
+            };
+        };
+        self.skip_blanks();
+        match self.peek() {
+            None | Some(b',' | b'\n' | b'\r') => Ok(Cell {
+                text: value,
+                offset: open,
+            }),
+            Some(_) => Err(LexError::TextAfterQuote(self.pos)),
+        }
+    }
+}
+
+/// Counts line breaks the way the lexer does: `\r\n`, `\n` and `\r` are one each.
+fn count_line_breaks(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count()
+}
+
+/// Turns a byte offset inside a record into a 1-based (line, character column).
+pub(crate) fn line_column(text: &str, record: Record, offset: usize) -> (usize, usize) {
+    let before = text.get(record.start..offset).unwrap_or_default();
+    let mut line = record.line;
+    let mut column = 1;
+    let mut after_cr = false;
+    for c in before.chars() {
+        match c {
+            '\n' if after_cr => {}
+            '\n' | '\r' => {
+                line += 1;
+                column = 1;
+            }
+            _ => column += 1,
+        }
+        after_cr = c == '\r';
+    }
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(text: &str) -> Result<Vec<(Record, Vec<String>)>, LexError> {
+        let mut lexer = Lexer::new(text);
+        let mut cells = Vec::new();
+        let mut out = Vec::new();
+        while let Some(record) = lexer.next_record(&mut cells)? {
+            out.push((record, cells.iter().map(|c| c.text.to_string()).collect()));
+        }
+        Ok(out)
+    }
+
+    fn texts(text: &str) -> Vec<Vec<String>> {
+        records(text)
+            .expect("valid CSV")
+            .into_iter()
+            .map(|(_, cells)| cells)
+            .collect()
+    }
+
+    #[test]
+    fn splits_and_trims_cells() {
+        assert_eq!(
+            texts(" a , b,c \n d,,\n"),
+            vec![vec!["a", "b", "c"], vec!["d", "", ""]]
+        );
+    }
+
+    #[test]
+    fn skips_comments_and_blank_lines_but_counts_them() {
+        let got = records("# c\n\n   \n  # indented\na,b\n\nc\n").expect("valid CSV");
+        let lines: Vec<usize> = got.iter().map(|(r, _)| r.line).collect();
+        assert_eq!(lines, vec![5, 7]);
+    }
+
+    #[test]
+    fn handles_crlf_and_lone_cr() {
+        let got = records("a,b\r\n# x\r\nc\rd\n").expect("valid CSV");
+        let summary: Vec<(usize, Vec<String>)> =
+            got.into_iter().map(|(r, cells)| (r.line, cells)).collect();
+        assert_eq!(
+            summary,
+            vec![
+                (1, vec!["a".to_string(), "b".to_string()]),
+                (3, vec!["c".to_string()]),
+                (4, vec!["d".to_string()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn quoted_cells_keep_commas_quotes_and_line_breaks() {
+        let got = records("\"a, b\" , \"say \"\"hi\"\"\",\"x\ny\"\nnext\n").expect("valid CSV");
+        assert_eq!(got.len(), 2);
+        let (first, cells) = &got[0];
+        assert_eq!(cells, &vec!["a, b", "say \"hi\"", "x\ny"]);
+        assert_eq!(first.line, 1);
+        // The record after a two-line record starts on line 3.
+        assert_eq!(got[1].0.line, 3);
+    }
+
+    #[test]
+    fn quote_inside_plain_cell_is_literal() {
+        assert_eq!(texts("ab\"c,d\n"), vec![vec!["ab\"c", "d"]]);
+    }
+
+    #[test]
+    fn unterminated_quote_points_at_opening_quote() {
+        assert_eq!(
+            records("a,b\nc,\"never closed\nmore\n"),
+            Err(LexError::UnterminatedQuote(6))
+        );
+    }
+
+    #[test]
+    fn text_after_closing_quote_is_rejected() {
+        assert_eq!(records("\"a\"b,c\n"), Err(LexError::TextAfterQuote(3)));
+    }
+
+    #[test]
+    fn cell_offsets_map_to_line_and_column() {
+        let text = "# head\n  x , \"q\",\u{e9}\u{e9},z\n";
+        let mut lexer = Lexer::new(text);
+        let mut cells = Vec::new();
+        let record = lexer
+            .next_record(&mut cells)
+            .expect("valid CSV")
+            .expect("a record");
+        let positions: Vec<(usize, usize)> = cells
+            .iter()
+            .map(|c| line_column(text, record, c.offset))
+            .collect();
+        // Columns count characters, so the two-byte `é`s count once each.
+        assert_eq!(positions, vec![(2, 3), (2, 7), (2, 11), (2, 14)]);
+    }
+
+    #[test]
+    fn line_column_after_multiline_cell() {
+        let text = "\"a\r\nb\",c\n";
+        let mut lexer = Lexer::new(text);
+        let mut cells = Vec::new();
+        let record = lexer
+            .next_record(&mut cells)
+            .expect("valid CSV")
+            .expect("a record");
+        let offset = cells[1].offset;
+        assert_eq!(line_column(text, record, offset), (2, 4));
+    }
+
+    #[test]
+    fn empty_and_comment_only_input_has_no_records() {
+        assert_eq!(records(""), Ok(vec![]));
+        assert_eq!(records("# only\n\n"), Ok(vec![]));
+    }
+}

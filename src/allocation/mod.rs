@@ -1,0 +1,194 @@
+//! Which agency owns an IP address, by longest-prefix match over the TSO
+//! allocation table.
+//!
+//! USDA policy requires every organisation to keep accurate records of the
+//! address space the Telecommunications Service Organization (TSO) delegated
+//! to it. docket reads that table (a CSV file, see [`AllocationTable::from_path`])
+//! and attributes each incident record to the agency whose allocation is the
+//! most specific one containing the record's address.
+//!
+//! Table format: a header row naming at least `cidr` and `agency` (any case,
+//! any order); optionally `sub_organization` (or `suborganization`,
+//! `sub_org`) and `contact`; other columns are ignored. Blank lines and lines
+//! starting with `#` are comments. A bare address is a host route.
+//!
+//! ```text
+//! # TSO allocations, fiscal year 2025
+//! cidr,agency,sub_organization,contact
+//! 199.128.0.0/11,USDA,,noc@usda.gov
+//! 199.130.0.0/16,USDA,Forest Service,fs-noc@usda.gov
+//! 2600:1200::/24,USDA,,noc@usda.gov
+//! ```
+
+mod builder;
+mod error;
+mod lexer;
+mod load;
+mod prefix;
+
+use std::fmt;
+use std::io::Read;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::path::Path;
+use std::sync::Arc;
+
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use prefix_trie::PrefixMap;
+
+pub use builder::AllocationTableBuilder;
+pub use error::{AllocationError, InsertError, Location, PrefixProblem};
+
+/// One row of the table, stored once and referred to by index from the tries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Entry {
+    prefix: IpNet,
+    agency: Arc<str>,
+    sub_organization: Option<Arc<str>>,
+    contact: Option<Arc<str>>,
+    line: Option<usize>,
+}
+
+/// The TSO allocation table: prefixes and their owners, indexed for
+/// longest-prefix lookup.
+///
+/// Immutable once built, and `Send + Sync`, so one table can serve lookups
+/// from many threads at once.
+#[derive(Clone, Default)]
+pub struct AllocationTable {
+    entries: Vec<Entry>,
+    v4: PrefixMap<Ipv4Net, usize>,
+    v6: PrefixMap<Ipv6Net, usize>,
+}
+
+// Lookups run on many rayon threads; fail the build if that ever breaks.
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<AllocationTable>();
+};
+
+impl AllocationTable {
+    /// Reads the table from a CSV file; errors name this path.
+    pub fn from_path(path: &Path) -> Result<Self, AllocationError> {
+        let io_error = |source| AllocationError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let bytes = std::fs::read(path).map_err(io_error)?;
+        load::parse_bytes(&bytes, path)
+    }
+
+    /// Reads the table from any reader (stdin, an embedded string, a test
+    /// fixture); `origin` is the name errors use in place of a file path.
+    pub fn from_reader<R: Read>(mut reader: R, origin: &str) -> Result<Self, AllocationError> {
+        let mut bytes = Vec::new();
+        reader
+            .read_to_end(&mut bytes)
+            .map_err(|source| AllocationError::Io {
+                path: origin.into(),
+                source,
+            })?;
+        load::parse_bytes(&bytes, Path::new(origin))
+    }
+
+    /// A builder for constructing a table in code (tests, benchmarks, other
+    /// sources); it enforces the same rules as the file reader.
+    pub fn builder() -> AllocationTableBuilder {
+        AllocationTableBuilder::new()
+    }
+
+    /// The most specific allocation containing `ip`, if any.
+    ///
+    /// IPv4-mapped IPv6 addresses (`::ffff:192.0.2.1`) are looked up as the
+    /// IPv4 address they carry, since dual-stack sensors log IPv4 peers that
+    /// way. Does not allocate.
+    #[inline]
+    pub fn lookup(&self, ip: IpAddr) -> Option<Allocation<'_>> {
+        let index = match ip {
+            IpAddr::V4(v4) => self.lookup_v4(v4),
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => self.lookup_v4(v4),
+                None => self.lookup_v6(v6),
+            },
+        }?;
+        self.entries.get(index).map(|entry| Allocation { entry })
+    }
+
+    #[inline]
+    fn lookup_v4(&self, ip: Ipv4Addr) -> Option<usize> {
+        self.v4.get_lpm(&Ipv4Net::from(ip)).map(|(_, &index)| index)
+    }
+
+    #[inline]
+    fn lookup_v6(&self, ip: Ipv6Addr) -> Option<usize> {
+        self.v6.get_lpm(&Ipv6Net::from(ip)).map(|(_, &index)| index)
+    }
+
+    /// The number of allocations (IPv4 and IPv6).
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the table has no allocations, in which case every lookup misses.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// All allocations in file (insertion) order, for audits and listings.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Allocation<'_>> + DoubleEndedIterator {
+        self.entries.iter().map(|entry| Allocation { entry })
+    }
+}
+
+impl fmt::Debug for AllocationTable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AllocationTable")
+            .field("len", &self.len())
+            .field("ipv4", &self.v4.len())
+            .field("ipv6", &self.v6.len())
+            .finish()
+    }
+}
+
+/// One allocation of the table, borrowed from it: the prefix, its owner and
+/// where it was declared, so a classification can cite its source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Allocation<'a> {
+    entry: &'a Entry,
+}
+
+impl<'a> Allocation<'a> {
+    /// The allocated prefix, normalised (`10.0.0.0/8`, `192.0.2.7/32`).
+    pub fn prefix(&self) -> IpNet {
+        self.entry.prefix
+    }
+
+    /// The owning agency.
+    pub fn agency(&self) -> &'a str {
+        &self.entry.agency
+    }
+
+    /// The owning agency as a shared string, for results that outlive the
+    /// borrow without copying the name for every record.
+    pub fn agency_shared(&self) -> &'a Arc<str> {
+        &self.entry.agency
+    }
+
+    /// The sub-organisation within the agency, when the table names one.
+    pub fn sub_organization(&self) -> Option<&'a str> {
+        self.entry.sub_organization.as_deref()
+    }
+
+    /// Who to contact about this address space, when the table names someone.
+    pub fn contact(&self) -> Option<&'a str> {
+        self.entry.contact.as_deref()
+    }
+
+    /// The 1-based table line the allocation came from; `None` when it was
+    /// inserted through the builder.
+    pub fn line(&self) -> Option<usize> {
+        self.entry.line
+    }
+}
+
+#[cfg(test)]
+mod tests;
