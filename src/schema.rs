@@ -13,7 +13,10 @@ pub const SCHEMA_ID: &str = "https://docket.invalid/schema/ruleset.schema.json";
 pub fn ruleset_schema() -> Value {
     let mut root = object_schema(RULESET);
     if let Some(object) = root.as_object_mut() {
-        object.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
+        object.insert(
+            "$schema".into(),
+            json!("https://json-schema.org/draft/2020-12/schema"),
+        );
         object.insert("$id".into(), json!(SCHEMA_ID));
         object.insert("title".into(), json!("docket ruleset file"));
         object.insert(
@@ -30,12 +33,16 @@ fn definitions() -> Value {
     let mut operators = Map::new();
     for op in OPERATORS {
         let schema = match *op {
-            "exists" => json!({"type": "boolean", "description": "The field is present (true) or absent (false)."}),
+            "exists" => {
+                json!({"type": "boolean", "description": "The field is present (true) or absent (false)."})
+            }
             "gt" | "gte" | "lt" | "lte" => json!({
                 "type": ["number", "string"],
                 "description": "A number, a threshold name, or (for timestamps) an RFC 3339 time."
             }),
-            _ => json!({"anyOf": [scalar.clone(), {"type": "array", "items": scalar.clone(), "minItems": 1}]}),
+            _ => {
+                json!({"anyOf": [scalar.clone(), {"type": "array", "items": scalar.clone(), "minItems": 1}]})
+            }
         };
         operators.insert((*op).to_owned(), schema);
     }
@@ -109,10 +116,14 @@ fn shape_schema(shape: &Shape) -> Value {
         Shape::Keyword(words) => json!({"enum": words}),
         Shape::Scalar => json!({"type": ["string", "number", "boolean"]}),
         Shape::List(inner) => json!({"type": "array", "items": shape_schema(inner)}),
-        Shape::MapOf(inner) => json!({"type": "object", "additionalProperties": shape_schema(inner)}),
+        Shape::MapOf(inner) => {
+            json!({"type": "object", "additionalProperties": shape_schema(inner)})
+        }
         Shape::Object(keys) => object_schema(keys),
         Shape::Condition => json!({"$ref": "#/$defs/condition"}),
         Shape::Record => json!({"$ref": "#/$defs/record"}),
-        Shape::Either(options) => json!({"anyOf": options.iter().map(shape_schema).collect::<Vec<_>>()}),
+        Shape::Either(options) => {
+            json!({"anyOf": options.iter().map(shape_schema).collect::<Vec<_>>()})
+        }
     }
 }

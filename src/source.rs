@@ -167,13 +167,9 @@ impl SourceMap {
     /// `path:line:column` of a span, the form editors and CI annotations use.
     pub fn location(&self, span: Span) -> String {
         let (line, column) = self.line_column(span);
-        format!(
-            "{}:{line}:{column}",
-            self.file(span.file).path().display()
-        )
+        format!("{}:{line}:{column}", self.file(span.file).path().display())
     }
 }
-
 
 /// A value with the span it was read from.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

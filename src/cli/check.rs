@@ -42,7 +42,10 @@ pub fn run(args: CheckArgs) -> u8 {
         }
         Err(error) => (error.diagnostics, error.sources),
     };
-    if diagnostics.iter().any(|d| d.code == Code::Io && d.labels.is_empty()) {
+    if diagnostics
+        .iter()
+        .any(|d| d.code == Code::Io && d.labels.is_empty())
+    {
         emit(&diagnostics, &sources, args.format, &path);
         return EXIT_USAGE;
     }
@@ -56,7 +59,12 @@ pub fn run(args: CheckArgs) -> u8 {
     }
 }
 
-fn emit(diagnostics: &Diagnostics, sources: &SourceMap, format: OutputFormat, path: &std::path::Path) {
+fn emit(
+    diagnostics: &Diagnostics,
+    sources: &SourceMap,
+    format: OutputFormat,
+    path: &std::path::Path,
+) {
     match format {
         OutputFormat::Json => {
             let report = serde_json::json!({
@@ -70,7 +78,11 @@ fn emit(diagnostics: &Diagnostics, sources: &SourceMap, format: OutputFormat, pa
         }
         OutputFormat::Human => {
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let style = if color { diagnostic::Format::Human } else { diagnostic::Format::Plain };
+            let style = if color {
+                diagnostic::Format::Human
+            } else {
+                diagnostic::Format::Plain
+            };
             let mut err = std::io::stderr().lock();
             let _ = write!(err, "{}", diagnostic::render(diagnostics, sources, style));
             let _ = writeln!(err, "{}", summary(diagnostics, path));
@@ -86,6 +98,11 @@ pub fn summary(diagnostics: &Diagnostics, path: &std::path::Path) -> String {
     if errors == 0 && warnings == 0 {
         format!("{}: ok", path.display())
     } else {
-        format!("{}: {}, {}", path.display(), plural(errors, "error"), plural(warnings, "warning"))
+        format!(
+            "{}: {}, {}",
+            path.display(),
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        )
     }
 }

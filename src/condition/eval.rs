@@ -39,7 +39,7 @@ impl Test {
                 Value::Str(s) => regexes.iter().any(|r| r.is_match(s)),
                 _ => false,
             },
-            Op::Cidr(nets) => match value {
+            Op::Cidr { nets, .. } => match value {
                 Value::Ip(ip) => nets.iter().any(|n| n.contains(ip)),
                 _ => false,
             },
@@ -84,7 +84,9 @@ fn text_matches(kind: TextOp, haystack: &str, needle: &str) -> bool {
     }
     match kind {
         TextOp::StartsWith => h.get(..n.len()).is_some_and(|p| p.eq_ignore_ascii_case(n)),
-        TextOp::EndsWith => h.get(h.len() - n.len()..).is_some_and(|p| p.eq_ignore_ascii_case(n)),
+        TextOp::EndsWith => h
+            .get(h.len() - n.len()..)
+            .is_some_and(|p| p.eq_ignore_ascii_case(n)),
         TextOp::Contains => n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n)),
     }
 }
@@ -95,16 +97,27 @@ mod tests {
 
     #[test]
     fn text_tests_ignore_ascii_case() {
-        assert!(text_matches(TextOp::StartsWith, "ET SCAN Potential SSH Scan", "et scan"));
+        assert!(text_matches(
+            TextOp::StartsWith,
+            "ET SCAN Potential SSH Scan",
+            "et scan"
+        ));
         assert!(text_matches(TextOp::Contains, "ET P2P BitTorrent", "p2p"));
-        assert!(text_matches(TextOp::EndsWith, "x.exe", ".EXE".to_ascii_lowercase().as_str()));
+        assert!(text_matches(
+            TextOp::EndsWith,
+            "x.exe",
+            ".EXE".to_ascii_lowercase().as_str()
+        ));
         assert!(!text_matches(TextOp::StartsWith, "ET", "et scan"));
         assert!(!text_matches(TextOp::Contains, "ET POLICY", "p2p"));
     }
 
     #[test]
     fn comparisons_are_strict_where_the_policy_says_so() {
-        let bound = Operand::Number { value: 100_000.0, threshold: None };
+        let bound = Operand::Number {
+            value: 100_000.0,
+            threshold: None,
+        };
         let at = Value::Number(100_000.0);
         assert!(!compare(Cmp::Gt, &bound, &at));
         assert!(!compare(Cmp::Lt, &bound, &at));

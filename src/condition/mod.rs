@@ -49,13 +49,12 @@ pub struct Test {
 pub enum Op {
     /// `exists: true|false`.
     Exists(bool),
-    /// Equal to one of these (a scalar is a list of one). `list` names the
-    /// `in_list` list the values came from, if any.
+    /// Equal to one of these (a scalar is a list of one).
     OneOf {
         /// The accepted values.
         values: Vec<Literal>,
-        /// The named list they came from.
-        list: Option<ListId>,
+        /// The named lists they came from (`in_list`), if any.
+        lists: Vec<ListId>,
     },
     /// A numeric or time comparison.
     Compare(Cmp, Operand),
@@ -64,7 +63,12 @@ pub enum Op {
     /// Text matches one of these regular expressions.
     Matches(Vec<regex::Regex>),
     /// Address inside one of these networks.
-    Cidr(Vec<IpNet>),
+    Cidr {
+        /// The networks.
+        nets: Vec<IpNet>,
+        /// The named lists they came from, if any.
+        lists: Vec<ListId>,
+    },
 }
 
 /// A comparison operator.

@@ -57,9 +57,9 @@ pub fn operators_for(ty: &FieldType) -> &'static [&'static str] {
         ],
         FieldType::Enum(_) => &["eq", "one_of", "in_list", "exists"],
         FieldType::Bool => &["eq", "exists"],
-        FieldType::Integer | FieldType::Money => {
-            &["eq", "one_of", "gt", "gte", "lt", "lte", "in_list", "exists"]
-        }
+        FieldType::Integer | FieldType::Money => &[
+            "eq", "one_of", "gt", "gte", "lt", "lte", "in_list", "exists",
+        ],
         FieldType::Ip => &["eq", "one_of", "cidr", "in_list", "exists"],
         FieldType::Timestamp => &["gt", "gte", "lt", "lte", "exists"],
     }
@@ -180,7 +180,12 @@ fn report_unknown_field(cx: &mut Cx<'_>, scope: &Scope<'_>, key: &Key) {
 
 /// `any:` and `all:` take a list of conditions, or a mapping whose entries
 /// are combined (so `any: {a: 1, b: 2}` reads "a is 1 or b is 2").
-fn parse_combined(cx: &mut Cx<'_>, scope: &Scope<'_>, key: &Key, value: &Node) -> Option<Vec<Condition>> {
+fn parse_combined(
+    cx: &mut Cx<'_>,
+    scope: &Scope<'_>,
+    key: &Key,
+    value: &Node,
+) -> Option<Vec<Condition>> {
     let mut items = Vec::new();
     let mut ok = true;
     match &value.kind {
@@ -201,7 +206,11 @@ fn parse_combined(cx: &mut Cx<'_>, scope: &Scope<'_>, key: &Key, value: &Node) -
             }
         }
         _ => {
-            cx.wrong_type(value, "a non-empty list or mapping of conditions", &format!("`{}`", key.name));
+            cx.wrong_type(
+                value,
+                "a non-empty list or mapping of conditions",
+                &format!("`{}`", key.name),
+            );
             return None;
         }
     }
@@ -245,20 +254,37 @@ fn parse_field(
         }
         NodeKind::Null => {
             cx.report(
-                Diagnostic::error(Code::WrongType, value.span, format!("no value to compare `{}` with", key.name))
-                    .with_label("empty")
-                    .with_help(format!("to test that the field is absent, write `{}: {{exists: false}}`", key.name)),
+                Diagnostic::error(
+                    Code::WrongType,
+                    value.span,
+                    format!("no value to compare `{}` with", key.name),
+                )
+                .with_label("empty")
+                .with_help(format!(
+                    "to test that the field is absent, write `{}: {{exists: false}}`",
+                    key.name
+                )),
             );
             None
         }
         _ => {
-            let op_name = if matches!(value.kind, NodeKind::Seq(_)) { "one_of" } else { "eq" };
+            let op_name = if matches!(value.kind, NodeKind::Seq(_)) {
+                "one_of"
+            } else {
+                "eq"
+            };
             if !operators_for(&def.ty).contains(&op_name) {
                 report_operator_type(cx, def, op_name, value.span);
                 return None;
             }
             let values = literals(cx, scope, def, value)?;
-            Some(test(Op::OneOf { values, list: None }, value.span))
+            Some(test(
+                Op::OneOf {
+                    values,
+                    lists: Vec::new(),
+                },
+                value.span,
+            ))
         }
     }
 }
@@ -301,7 +327,10 @@ fn parse_operator(
     match name {
         "eq" | "one_of" => {
             let values = literals(cx, scope, def, operand)?;
-            Some(Op::OneOf { values, list: None })
+            Some(Op::OneOf {
+                values,
+                lists: Vec::new(),
+            })
         }
         "exists" => cx.bool(operand, "`exists`").map(Op::Exists),
         "contains" | "starts_with" | "ends_with" => {
@@ -327,9 +356,15 @@ fn parse_operator(
                     Ok(re) => regexes.push(re),
                     Err(error) => {
                         cx.report(
-                            Diagnostic::error(Code::InvalidValue, span, "invalid regular expression")
-                                .with_label(first_line(&error.to_string()))
-                                .with_help("patterns use the syntax of the Rust `regex` crate and ignore case"),
+                            Diagnostic::error(
+                                Code::InvalidValue,
+                                span,
+                                "invalid regular expression",
+                            )
+                            .with_label(first_line(&error.to_string()))
+                            .with_help(
+                                "patterns use the syntax of the Rust `regex` crate and ignore case",
+                            ),
                         );
                         return None;
                     }
@@ -377,23 +412,39 @@ fn texts(cx: &mut Cx<'_>, node: &Node, what: &str) -> Option<Vec<(String, Span)>
     }
     let mut out = Vec::with_capacity(items.len());
     for item in items {
-        out.push(cx.text(item, &format!("`{what}`")).map(|t| (t.value, t.span))?);
+        out.push(
+            cx.text(item, &format!("`{what}`"))
+                .map(|t| (t.value, t.span))?,
+        );
     }
     Some(out)
 }
 
 /// A scalar or list of scalars, each read as a value of the field's type.
-fn literals(cx: &mut Cx<'_>, scope: &Scope<'_>, def: &FieldDef, node: &Node) -> Option<Vec<Literal>> {
+fn literals(
+    cx: &mut Cx<'_>,
+    scope: &Scope<'_>,
+    def: &FieldDef,
+    node: &Node,
+) -> Option<Vec<Literal>> {
     let items = cx.one_or_many(node);
     if items.is_empty() {
-        cx.wrong_type(node, "a value or a non-empty list", &format!("the value of `{}`", def.name.value));
+        cx.wrong_type(
+            node,
+            "a value or a non-empty list",
+            &format!("the value of `{}`", def.name.value),
+        );
         return None;
     }
     let mut out = Vec::with_capacity(items.len());
     let mut ok = true;
     for item in items {
         if matches!(def.ty, FieldType::Bool) && !matches!(item.kind, NodeKind::Bool(_)) {
-            cx.wrong_type(item, "`true` or `false`", &format!("the value of `{}`", def.name.value));
+            cx.wrong_type(
+                item,
+                "`true` or `false`",
+                &format!("the value of `{}`", def.name.value),
+            );
             ok = false;
             continue;
         }
@@ -413,7 +464,12 @@ fn literals(cx: &mut Cx<'_>, scope: &Scope<'_>, def: &FieldDef, node: &Node) -> 
 }
 
 /// Reads one value written at `span` as a literal of the field's type.
-fn literal(scope: &Scope<'_>, def: &FieldDef, text: &str, span: Span) -> Result<Literal, Diagnostic> {
+fn literal(
+    scope: &Scope<'_>,
+    def: &FieldDef,
+    text: &str,
+    span: Span,
+) -> Result<Literal, Diagnostic> {
     let range = (def.min, def.max);
     let name = &def.name.value;
     match parse_value(&def.ty, text, scope.symbols.timezone, range) {
@@ -451,13 +507,21 @@ fn literal(scope: &Scope<'_>, def: &FieldDef, text: &str, span: Span) -> Result<
     }
 }
 
-fn comparison_operand(cx: &mut Cx<'_>, scope: &Scope<'_>, def: &FieldDef, node: &Node) -> Option<Operand> {
+fn comparison_operand(
+    cx: &mut Cx<'_>,
+    scope: &Scope<'_>,
+    def: &FieldDef,
+    node: &Node,
+) -> Option<Operand> {
     if matches!(def.ty, FieldType::Timestamp) {
         let text = cx.text(node, "a timestamp bound")?;
         return match parse_timestamp(&text.value, scope.symbols.timezone) {
             Ok(t) => Some(Operand::Time(t)),
             Err(error) => {
-                cx.report(Diagnostic::error(Code::InvalidValue, node.span, error.to_string()).with_label("not a timestamp"));
+                cx.report(
+                    Diagnostic::error(Code::InvalidValue, node.span, error.to_string())
+                        .with_label("not a timestamp"),
+                );
                 None
             }
         };
@@ -465,7 +529,10 @@ fn comparison_operand(cx: &mut Cx<'_>, scope: &Scope<'_>, def: &FieldDef, node: 
     match &node.kind {
         NodeKind::Int(_) | NodeKind::Float(_) => {
             let n = cx.number(node, "a bound")?;
-            Some(Operand::Number { value: n.value, threshold: None })
+            Some(Operand::Number {
+                value: n.value,
+                threshold: None,
+            })
         }
         NodeKind::Str(name) => match scope.symbols.threshold_id(name) {
             Some(id) => Some(Operand::Number {
@@ -473,7 +540,11 @@ fn comparison_operand(cx: &mut Cx<'_>, scope: &Scope<'_>, def: &FieldDef, node: 
                 threshold: Some(id),
             }),
             None => {
-                let names = scope.symbols.thresholds.iter().map(|t| t.name.value.as_str());
+                let names = scope
+                    .symbols
+                    .thresholds
+                    .iter()
+                    .map(|t| t.name.value.as_str());
                 let mut diagnostic = Diagnostic::error(
                     Code::DanglingReference,
                     node.span,
@@ -481,8 +552,9 @@ fn comparison_operand(cx: &mut Cx<'_>, scope: &Scope<'_>, def: &FieldDef, node: 
                 )
                 .with_label("undefined threshold");
                 diagnostic = diagnostic.with_help(
-                    suggest::help_for(name, "thresholds", names)
-                        .unwrap_or_else(|| "define it under `thresholds:`, or write a number".to_owned()),
+                    suggest::help_for(name, "thresholds", names).unwrap_or_else(|| {
+                        "define it under `thresholds:`, or write a number".to_owned()
+                    }),
                 );
                 cx.report(diagnostic);
                 None
@@ -503,12 +575,16 @@ fn list_ids(cx: &mut Cx<'_>, scope: &Scope<'_>, node: &Node) -> Option<Vec<(List
             None => {
                 let names = scope.symbols.lists.iter().map(|l| l.name.value.as_str());
                 cx.report(
-                    Diagnostic::error(Code::DanglingReference, span, format!("no list named `{name}`"))
-                        .with_label("undefined list")
-                        .with_help(
-                            suggest::help_for(&name, "lists", names)
-                                .unwrap_or_else(|| "define it under `lists:`".to_owned()),
-                        ),
+                    Diagnostic::error(
+                        Code::DanglingReference,
+                        span,
+                        format!("no list named `{name}`"),
+                    )
+                    .with_label("undefined list")
+                    .with_help(
+                        suggest::help_for(&name, "lists", names)
+                            .unwrap_or_else(|| "define it under `lists:`".to_owned()),
+                    ),
                 );
                 return None;
             }
@@ -526,34 +602,40 @@ fn in_list(cx: &mut Cx<'_>, scope: &Scope<'_>, def: &FieldDef, node: &Node) -> O
             match literal(scope, def, &item.value, item.span) {
                 Ok(l) => values.push(l),
                 Err(diagnostic) => {
-                    cx.report(diagnostic.with_secondary(*use_span, format!("list used for `{}` here", def.name.value)));
+                    cx.report(diagnostic.with_secondary(
+                        *use_span,
+                        format!("list used for `{}` here", def.name.value),
+                    ));
                     ok = false;
                 }
             }
         }
     }
-    let list = match ids.as_slice() {
-        [(id, _)] => Some(*id),
-        _ => None,
-    };
-    ok.then_some(Op::OneOf { values, list })
+    let lists = ids.iter().map(|(id, _)| *id).collect();
+    ok.then_some(Op::OneOf { values, lists })
 }
 
 fn cidrs(cx: &mut Cx<'_>, scope: &Scope<'_>, node: &Node) -> Option<Op> {
     let mut nets = Vec::new();
+    let mut lists = Vec::new();
     for (text, span) in texts(cx, node, "cidr")? {
         if let Some(net) = parse_net(&text) {
             nets.push(net);
             continue;
         }
         if let Some(id) = scope.symbols.list_id(&text) {
+            lists.push(id);
             for item in &scope.symbols.list(id).values {
                 match parse_net(&item.value) {
                     Some(net) => nets.push(net),
                     None => {
                         cx.report(
-                            Diagnostic::error(Code::InvalidValue, item.span, format!("`{}` is not a network prefix", item.value))
-                                .with_secondary(span, "list used as networks here"),
+                            Diagnostic::error(
+                                Code::InvalidValue,
+                                item.span,
+                                format!("`{}` is not a network prefix", item.value),
+                            )
+                            .with_secondary(span, "list used as networks here"),
                         );
                         return None;
                     }
@@ -562,13 +644,19 @@ fn cidrs(cx: &mut Cx<'_>, scope: &Scope<'_>, node: &Node) -> Option<Op> {
             continue;
         }
         cx.report(
-            Diagnostic::error(Code::InvalidValue, span, format!("`{text}` is not a network prefix or a list name"))
-                .with_label("not a prefix")
-                .with_help("write prefixes like `10.0.0.0/8` or `2600:1200::/24`, or name a list of them"),
+            Diagnostic::error(
+                Code::InvalidValue,
+                span,
+                format!("`{text}` is not a network prefix or a list name"),
+            )
+            .with_label("not a prefix")
+            .with_help(
+                "write prefixes like `10.0.0.0/8` or `2600:1200::/24`, or name a list of them",
+            ),
         );
         return None;
     }
-    Some(Op::Cidr(nets))
+    Some(Op::Cidr { nets, lists })
 }
 
 /// A network prefix; a bare address is a host route. Host bits are cleared

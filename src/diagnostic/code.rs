@@ -46,6 +46,8 @@ pub enum Code {
     NumericOverlap,
     /// A criterion that a more severe one with a weaker condition always beats.
     ShadowedCriterion,
+    /// A declare trigger and a withhold trigger that can match the same record.
+    DeclarationConflict,
     /// A condition no record can satisfy.
     Unsatisfiable,
     /// An event no deadline, ordering rule or report uses.
@@ -78,6 +80,7 @@ impl Code {
         Code::NumericGap,
         Code::NumericOverlap,
         Code::ShadowedCriterion,
+        Code::DeclarationConflict,
         Code::Unsatisfiable,
         Code::UnusedEvent,
         Code::UnusedDefinition,
@@ -106,6 +109,7 @@ impl Code {
             Code::NumericGap => "numeric-gap",
             Code::NumericOverlap => "numeric-overlap",
             Code::ShadowedCriterion => "shadowed-criterion",
+            Code::DeclarationConflict => "declaration-conflict",
             Code::Unsatisfiable => "unsatisfiable",
             Code::UnusedEvent => "unused-event",
             Code::UnusedDefinition => "unused-definition",
@@ -135,6 +139,7 @@ impl Code {
             Code::NumericGap => "values that no criterion covers between two criteria",
             Code::NumericOverlap => "values that criteria of different levels both cover",
             Code::ShadowedCriterion => "a criterion that can never decide the outcome",
+            Code::DeclarationConflict => "triggers that both require and forbid declaring a record",
             Code::Unsatisfiable => "a condition that no record can satisfy",
             Code::UnusedEvent => "an event nothing uses",
             Code::UnusedDefinition => "a list or threshold nothing references",

@@ -43,8 +43,8 @@ pub fn render(diagnostics: &Diagnostics, sources: &SourceMap, format: Format) ->
                 // miette; fall back to the bare message rather than lose it.
                 if handler.render_report(&mut out, &report).is_err() {
                     out.push_str(&diagnostic.message);
-                    out.push('\n');
                 }
+                out.push('\n');
             }
             out
         }
@@ -96,6 +96,10 @@ fn position_json(span: Span, sources: &SourceMap) -> serde_json::Value {
     })
 }
 
+/// How many lines from the primary label a secondary label may be and still
+/// share its snippet.
+const NEARBY_LINES: usize = 8;
+
 /// A [`Diagnostic`] seen through miette's trait. Labels in files other than
 /// the primary one become related reports, since a miette report shows one
 /// source.
@@ -115,7 +119,15 @@ impl MietteView {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
         };
-        let primary_file = diagnostic.span().map(|s| s.file);
+        let primary = diagnostic.span();
+        let primary_line = primary.map(|s| sources.line_column(s).0);
+        // A label in another file, or far from the primary one, gets its own
+        // snippet: one snippet spanning sixty lines helps nobody.
+        let nearby = |span: Span| {
+            primary.is_some_and(|p| p.file == span.file)
+                && primary_line
+                    .is_some_and(|line| sources.line_column(span).0.abs_diff(line) <= NEARBY_LINES)
+        };
         let mut labels = Vec::new();
         let mut related = Vec::new();
         for (i, label) in diagnostic.labels.iter().enumerate() {
@@ -123,7 +135,7 @@ impl MietteView {
                 Some(label.message.clone()),
                 (label.span.start as usize, label.span.len as usize),
             );
-            if Some(label.span.file) == primary_file {
+            if i == 0 || nearby(label.span) {
                 labels.push(if i == 0 {
                     LabeledSpan::new_primary_with_span(
                         Some(label.message.clone()),

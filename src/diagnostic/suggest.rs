@@ -39,7 +39,10 @@ pub fn help_for<'a>(
             .join(", ");
         Some(format!("valid {what}: {list}"))
     } else {
-        Some(format!("{} {what} are defined; none is close to `{word}`", all.len()))
+        Some(format!(
+            "{} {what} are defined; none is close to `{word}`",
+            all.len()
+        ))
     }
 }
 

@@ -2,7 +2,10 @@
 
 mod value;
 
-pub use value::{Value, ValueError, format_number, parse_bool, parse_ip, parse_money, parse_timestamp, parse_value};
+pub use value::{
+    Value, ValueError, format_number, parse_bool, parse_ip, parse_money, parse_timestamp,
+    parse_value,
+};
 
 use crate::ruleset::model::FieldId;
 

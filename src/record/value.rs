@@ -59,13 +59,19 @@ pub enum ValueError {
     #[error("`{0}` is not an IP address")]
     Ip(String),
     /// Not a timestamp.
-    #[error("`{0}` is not a timestamp (use RFC 3339, e.g. 2026-11-02T14:30:00-05:00, or `YYYY-MM-DD HH:MM[:SS]` in the ruleset's time zone)")]
+    #[error(
+        "`{0}` is not a timestamp (use RFC 3339, e.g. 2026-11-02T14:30:00-05:00, or `YYYY-MM-DD HH:MM[:SS]` in the ruleset's time zone)"
+    )]
     Timestamp(String),
     /// A local time the clocks skipped.
-    #[error("`{0}` does not exist in {1}: the clocks skip that hour (daylight saving); give an offset")]
+    #[error(
+        "`{0}` does not exist in {1}: the clocks skip that hour (daylight saving); give an offset"
+    )]
     NonexistentLocalTime(String, Tz),
     /// A local time that happened twice.
-    #[error("`{0}` is ambiguous in {1}: the clocks pass that hour twice (daylight saving); give an offset")]
+    #[error(
+        "`{0}` is ambiguous in {1}: the clocks pass that hour twice (daylight saving); give an offset"
+    )]
     AmbiguousLocalTime(String, Tz),
 }
 
@@ -73,30 +79,43 @@ pub enum ValueError {
 ///
 /// Naive timestamps are read in `tz`; a naive time that does not exist or is
 /// ambiguous there is an error, never a guess.
-pub fn parse_value(ty: &FieldType, text: &str, tz: Tz, range: (Option<f64>, Option<f64>)) -> Result<Value, ValueError> {
+pub fn parse_value(
+    ty: &FieldType,
+    text: &str,
+    tz: Tz,
+    range: (Option<f64>, Option<f64>),
+) -> Result<Value, ValueError> {
     let text = text.trim();
     match ty {
         FieldType::String => Ok(Value::Str(text.into())),
-        FieldType::Enum(spec) => spec.lookup(text).map(Value::Enum).ok_or_else(|| {
-            ValueError::UnknownCode {
-                value: text.to_owned(),
-                suggestion: crate::diagnostic::suggest::did_you_mean(
-                    text,
-                    spec.values.iter().map(|v| v.code.as_str()),
-                )
-                .map(str::to_owned),
-            }
-        }),
-        FieldType::Bool => parse_bool(text).map(Value::Bool).ok_or_else(|| ValueError::Bool(text.to_owned())),
+        FieldType::Enum(spec) => {
+            spec.lookup(text)
+                .map(Value::Enum)
+                .ok_or_else(|| ValueError::UnknownCode {
+                    value: text.to_owned(),
+                    suggestion: crate::diagnostic::suggest::did_you_mean(
+                        text,
+                        spec.values.iter().map(|v| v.code.as_str()),
+                    )
+                    .map(str::to_owned),
+                })
+        }
+        FieldType::Bool => parse_bool(text)
+            .map(Value::Bool)
+            .ok_or_else(|| ValueError::Bool(text.to_owned())),
         FieldType::Integer => {
-            let n: i64 = text.parse().map_err(|_| ValueError::Integer(text.to_owned()))?;
+            let n: i64 = text
+                .parse()
+                .map_err(|_| ValueError::Integer(text.to_owned()))?;
             check_range(n as f64, range)
         }
         FieldType::Money => {
             let n = parse_money(text).ok_or_else(|| ValueError::Number(text.to_owned()))?;
             check_range(n, range)
         }
-        FieldType::Ip => parse_ip(text).map(Value::Ip).ok_or_else(|| ValueError::Ip(text.to_owned())),
+        FieldType::Ip => parse_ip(text)
+            .map(Value::Ip)
+            .ok_or_else(|| ValueError::Ip(text.to_owned())),
         FieldType::Timestamp => parse_timestamp(text, tz).map(Value::Time),
     }
 }
@@ -105,7 +124,11 @@ fn check_range(n: f64, (min, max): (Option<f64>, Option<f64>)) -> Result<Value, 
     let lo = min.unwrap_or(f64::NEG_INFINITY);
     let hi = max.unwrap_or(f64::INFINITY);
     if n < lo || n > hi {
-        Err(ValueError::OutOfRange { value: n, min: lo, max: hi })
+        Err(ValueError::OutOfRange {
+            value: n,
+            min: lo,
+            max: hi,
+        })
     } else {
         Ok(Value::Number(n))
     }
@@ -158,7 +181,10 @@ pub fn parse_money(text: &str) -> Option<f64> {
 /// the IPv4 address, so it matches IPv4 conditions and allocations.
 pub fn parse_ip(text: &str) -> Option<IpAddr> {
     let text = text.trim();
-    let text = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')).unwrap_or(text);
+    let text = text
+        .strip_prefix('[')
+        .and_then(|t| t.strip_suffix(']'))
+        .unwrap_or(text);
     let ip: IpAddr = text.parse().ok()?;
     Some(match ip {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
@@ -182,17 +208,22 @@ pub fn parse_timestamp(text: &str, tz: Tz) -> Result<DateTime<FixedOffset>, Valu
             return Ok(t);
         }
     }
-    let naive = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
-        .or_else(|| {
-            NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .ok()
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-        })
-        .ok_or_else(|| ValueError::Timestamp(text.to_owned()))?;
-    use chrono::offset::LocalResult;
+    let naive = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+    .or_else(|| {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+    })
+    .ok_or_else(|| ValueError::Timestamp(text.to_owned()))?;
     use chrono::TimeZone;
+    use chrono::offset::LocalResult;
     match tz.from_local_datetime(&naive) {
         LocalResult::Single(t) => Ok(t.fixed_offset()),
         LocalResult::None => Err(ValueError::NonexistentLocalTime(text.to_owned(), tz)),

@@ -36,21 +36,39 @@ impl std::error::Error for LoadError {}
 /// Loads the ruleset at `path` (a directory holding `ruleset.yaml`, or a
 /// file), following its includes, and resolves every name in it.
 pub fn load(path: &Path) -> Result<Ruleset, LoadError> {
-    let root_path = if path.is_dir() { path.join(ROOT_FILE) } else { path.to_path_buf() };
+    let root_path = if path.is_dir() {
+        path.join(ROOT_FILE)
+    } else {
+        path.to_path_buf()
+    };
     let mut sources = SourceMap::new();
     let mut diagnostics = Diagnostics::new();
     let mut files = Vec::new();
     let mut stack = Vec::new();
-    load_file(&root_path, None, &mut sources, &mut diagnostics, &mut files, &mut stack);
+    load_file(
+        &root_path,
+        None,
+        &mut sources,
+        &mut diagnostics,
+        &mut files,
+        &mut stack,
+    );
     if files.is_empty() {
-        return Err(LoadError { diagnostics, sources });
+        return Err(LoadError {
+            diagnostics,
+            sources,
+        });
     }
 
     let mut definitions = Definitions::default();
     let mut readers = Vec::new();
     for (index, (file, node)) in files.iter().enumerate() {
         let source = sources.file(*file);
-        let mut cx = Cx { file: *file, source, diagnostics: &mut diagnostics };
+        let mut cx = Cx {
+            file: *file,
+            source,
+            diagnostics: &mut diagnostics,
+        };
         if matches!(node.kind, NodeKind::Null) && index > 0 {
             continue; // an empty included file contributes nothing
         }
@@ -64,16 +82,31 @@ pub fn load(path: &Path) -> Result<Ruleset, LoadError> {
 
     let mut rules = Rules::new(&names.symbols);
     for (file, reader) in &readers {
-        let mut cx = Cx { file: *file, source: sources.file(*file), diagnostics: &mut diagnostics };
+        let mut cx = Cx {
+            file: *file,
+            source: sources.file(*file),
+            diagnostics: &mut diagnostics,
+        };
         rules.read_file(&mut cx, reader);
     }
     rules.finish(&mut diagnostics);
-    let Rules { criteria, triggers, deadlines, tests, .. } = rules;
+    let Rules {
+        criteria,
+        triggers,
+        deadlines,
+        tests,
+        ..
+    } = rules;
 
     diagnostics.sort();
     let meta = match names.meta {
         Some(meta) if !diagnostics.has_errors() => meta,
-        _ => return Err(LoadError { diagnostics, sources }),
+        _ => {
+            return Err(LoadError {
+                diagnostics,
+                sources,
+            });
+        }
     };
     let symbols = names.symbols;
     Ok(Ruleset {
@@ -111,7 +144,12 @@ fn load_file(
         let chain = stack[position..]
             .iter()
             .chain(std::iter::once(&canonical))
-            .map(|p| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned()))
+            .map(|p| {
+                p.file_name().map_or_else(
+                    || p.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                )
+            })
             .collect::<Vec<_>>()
             .join(" → ");
         if let Some(span) = included_at {
@@ -133,7 +171,9 @@ fn load_file(
         Ok(text) => text,
         Err(message) => {
             let diagnostic = match included_at {
-                Some(span) => Diagnostic::error(Code::Io, span, message).with_label("included here"),
+                Some(span) => {
+                    Diagnostic::error(Code::Io, span, message).with_label("included here")
+                }
                 None => Diagnostic::bare(Code::Io, message),
             };
             diagnostics.push(diagnostic);
@@ -153,19 +193,35 @@ fn load_file(
     stack.push(canonical);
     let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
     for (target, span) in includes {
-        load_file(&base.join(target), Some(span), sources, diagnostics, files, stack);
+        load_file(
+            &base.join(target),
+            Some(span),
+            sources,
+            diagnostics,
+            files,
+            stack,
+        );
     }
     stack.pop();
 }
 
-fn include_targets(file: FileId, sources: &SourceMap, diagnostics: &mut Diagnostics, node: &Node) -> Vec<(String, Span)> {
+fn include_targets(
+    file: FileId,
+    sources: &SourceMap,
+    diagnostics: &mut Diagnostics,
+    node: &Node,
+) -> Vec<(String, Span)> {
     let NodeKind::Map(entries) = &node.kind else {
         return Vec::new();
     };
     let Some((_, list)) = entries.iter().find(|(k, _)| k.name == "include") else {
         return Vec::new();
     };
-    let mut cx = Cx { file, source: sources.file(file), diagnostics };
+    let mut cx = Cx {
+        file,
+        source: sources.file(file),
+        diagnostics,
+    };
     cx.one_or_many(list)
         .iter()
         .filter_map(|item| cx.text(item, "an include path"))
@@ -179,7 +235,9 @@ fn read_text(path: &Path) -> Result<String, String> {
     let shown = path.display();
     let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
     if metadata.is_dir() {
-        return Err(format!("{shown} is a directory; expected a ruleset file (or a directory holding `{ROOT_FILE}`)"));
+        return Err(format!(
+            "{shown} is a directory; expected a ruleset file (or a directory holding `{ROOT_FILE}`)"
+        ));
     }
     if metadata.len() > MAX_RULE_FILE_BYTES {
         return Err(format!(
@@ -194,5 +252,8 @@ fn read_text(path: &Path) -> Result<String, String> {
         let line = before.iter().filter(|b| **b == b'\n').count() + 1;
         format!("{shown}:{line}: not valid UTF-8 (byte offset {valid}); save the file as UTF-8")
     })?;
-    Ok(text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text))
+    Ok(text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text))
 }

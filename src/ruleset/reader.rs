@@ -69,7 +69,9 @@ impl Cx<'_> {
                     format!("`{}` is not a valid {what}", text.value),
                 )
                 .with_label("not an identifier")
-                .with_help("use letters, digits, `_`, `-` and `.`, starting with a letter or digit"),
+                .with_help(
+                    "use letters, digits, `_`, `-` and `.`, starting with a letter or digit",
+                ),
             );
             None
         }
@@ -307,7 +309,8 @@ impl<'n> MapReader<'n> {
 
     /// A number value.
     pub fn number(&self, cx: &mut Cx<'_>, key: &str) -> Option<Spanned<f64>> {
-        self.get(key).and_then(|n| cx.number(n, &format!("`{key}`")))
+        self.get(key)
+            .and_then(|n| cx.number(n, &format!("`{key}`")))
     }
 
     /// A date value.
@@ -322,12 +325,7 @@ impl<'n> MapReader<'n> {
     }
 
     /// A keyword from a fixed set.
-    pub fn keyword(
-        &self,
-        cx: &mut Cx<'_>,
-        key: &str,
-        allowed: &[&str],
-    ) -> Option<Spanned<String>> {
+    pub fn keyword(&self, cx: &mut Cx<'_>, key: &str, allowed: &[&str]) -> Option<Spanned<String>> {
         let node = self.get(key)?;
         let text = cx.text(node, &format!("`{key}`"))?;
         if allowed.contains(&text.value.as_str()) {
@@ -354,12 +352,48 @@ mod tests {
     #[test]
     fn durations_in_the_policy_words() {
         let parse = |s| parse_duration(s).unwrap();
-        assert_eq!(parse("12 hours"), Duration { amount: 12, unit: DurationUnit::Hours });
-        assert_eq!(parse("48h"), Duration { amount: 48, unit: DurationUnit::Hours });
-        assert_eq!(parse("15 days"), Duration { amount: 15, unit: DurationUnit::CalendarDays });
-        assert_eq!(parse("1 working day"), Duration { amount: 1, unit: DurationUnit::WorkingDays });
-        assert_eq!(parse("3 Working Days"), Duration { amount: 3, unit: DurationUnit::WorkingDays });
-        assert_eq!(parse("30 minutes"), Duration { amount: 30, unit: DurationUnit::Minutes });
+        assert_eq!(
+            parse("12 hours"),
+            Duration {
+                amount: 12,
+                unit: DurationUnit::Hours
+            }
+        );
+        assert_eq!(
+            parse("48h"),
+            Duration {
+                amount: 48,
+                unit: DurationUnit::Hours
+            }
+        );
+        assert_eq!(
+            parse("15 days"),
+            Duration {
+                amount: 15,
+                unit: DurationUnit::CalendarDays
+            }
+        );
+        assert_eq!(
+            parse("1 working day"),
+            Duration {
+                amount: 1,
+                unit: DurationUnit::WorkingDays
+            }
+        );
+        assert_eq!(
+            parse("3 Working Days"),
+            Duration {
+                amount: 3,
+                unit: DurationUnit::WorkingDays
+            }
+        );
+        assert_eq!(
+            parse("30 minutes"),
+            Duration {
+                amount: 30,
+                unit: DurationUnit::Minutes
+            }
+        );
         assert_eq!(parse_duration("soon"), None);
         assert_eq!(parse_duration("4 fortnights"), None);
         assert_eq!(parse_duration("-4 hours"), None);

@@ -2,7 +2,10 @@
 
 use chrono_tz::Tz;
 
-use super::model::{EventDef, EventId, FieldDef, FieldId, LevelDef, LevelId, ListDef, ListId, ThresholdDef, ThresholdId};
+use super::model::{
+    EventDef, EventId, FieldDef, FieldId, LevelDef, LevelId, ListDef, ListId, ThresholdDef,
+    ThresholdId,
+};
 
 /// Definitions collected from every file of a ruleset, before the rules that
 /// reference them are read.

@@ -77,7 +77,9 @@ impl Node {
     pub fn scalar_text<'a>(&'a self, file: &'a SourceFile) -> Option<&'a str> {
         match &self.kind {
             NodeKind::Str(s) => Some(s),
-            NodeKind::Bool(_) | NodeKind::Int(_) | NodeKind::Float(_) => Some(file.slice(self.span)),
+            NodeKind::Bool(_) | NodeKind::Int(_) | NodeKind::Float(_) => {
+                Some(file.slice(self.span))
+            }
             _ => None,
         }
     }
@@ -99,8 +101,7 @@ pub fn parse(file_id: FileId, file: &SourceFile) -> Result<Node, Box<Diagnostic>
             span: Span::new(file_id, 0, 0),
         }),
         Err(error) => {
-            let message = serde_saphyr::miette::to_miette_report(&error, text, "")
-                .to_string();
+            let message = serde_saphyr::miette::to_miette_report(&error, text, "").to_string();
             let span = error
                 .location()
                 .map_or(Span::new(file_id, 0, 0), |l| span_of(&l, file_id, file));
@@ -109,8 +110,8 @@ pub fn parse(file_id: FileId, file: &SourceFile) -> Result<Node, Box<Diagnostic>
             } else {
                 Code::YamlSyntax
             };
-            let mut diagnostic = Diagnostic::error(code, span, message.clone())
-                .with_label(first_line(&message));
+            let mut diagnostic =
+                Diagnostic::error(code, span, message.clone()).with_label(first_line(&message));
             if code == Code::YamlBudget {
                 diagnostic = diagnostic.with_help(
                     "the file expands to too many nodes or nests too deeply; \
@@ -334,7 +335,14 @@ mod tests {
     #[test]
     fn alias_bomb_is_a_budget_error() {
         let mut text = String::from("a: &a [x,x,x,x,x,x,x,x,x]\n");
-        for (name, prev) in [("b", "a"), ("c", "b"), ("d", "c"), ("e", "d"), ("f", "e"), ("g", "f")] {
+        for (name, prev) in [
+            ("b", "a"),
+            ("c", "b"),
+            ("d", "c"),
+            ("e", "d"),
+            ("f", "e"),
+            ("g", "f"),
+        ] {
             let refs = vec![format!("*{prev}"); 9].join(",");
             text.push_str(&format!("{name}: &{name} [{refs}]\n"));
         }

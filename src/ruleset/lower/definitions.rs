@@ -7,8 +7,9 @@ use chrono_tz::Tz;
 use super::{IdRegistry, dangling};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, suggest};
 use crate::ruleset::model::{
-    CalendarSpec, Closure, EnumSpec, ExceptionPolicy, EnumValue, EventDef, EventId, FieldDef, FieldId, FieldType,
-    LevelDef, ListDef, Metadata, Response, SourceDocument, Stage, ThresholdDef, Window,
+    CalendarSpec, Closure, EnumSpec, EnumValue, EventDef, EventId, ExceptionPolicy, FieldDef,
+    FieldId, FieldType, LevelDef, ListDef, Metadata, Response, SourceDocument, Stage, ThresholdDef,
+    Window,
 };
 use crate::ruleset::reader::{Cx, MapReader};
 use crate::ruleset::shape::{self, FIELD_TYPES, KeySpec};
@@ -70,7 +71,13 @@ pub struct DefinedNames {
 
 impl Definitions {
     /// Reads the definitions of one file. `file_path` resolves relative paths.
-    pub fn read_file(&mut self, cx: &mut Cx<'_>, root: &MapReader<'_>, is_root: bool, file_path: &Path) {
+    pub fn read_file(
+        &mut self,
+        cx: &mut Cx<'_>,
+        root: &MapReader<'_>,
+        is_root: bool,
+        file_path: &Path,
+    ) {
         if is_root {
             self.read_metadata(cx, root, file_path);
         } else {
@@ -115,9 +122,13 @@ impl Definitions {
         for required in ["id", "title", "timezone"] {
             if root.get(required).is_none() {
                 cx.report(
-                    Diagnostic::error(Code::MissingKey, root.node().span, format!("the root file has no `{required}`"))
-                        .with_label(format!("`{required}` is required in the root file"))
-                        .with_help(doc_of(shape::RULESET, required)),
+                    Diagnostic::error(
+                        Code::MissingKey,
+                        root.node().span,
+                        format!("the root file has no `{required}`"),
+                    )
+                    .with_label(format!("`{required}` is required in the root file"))
+                    .with_help(doc_of(shape::RULESET, required)),
                 );
             }
         }
@@ -133,7 +144,9 @@ impl Definitions {
                 url: r.text(cx, "url").map(|s| s.value),
             })
         });
-        let timezone = root.text(cx, "timezone").and_then(|tz| parse_timezone(cx, &tz));
+        let timezone = root
+            .text(cx, "timezone")
+            .and_then(|tz| parse_timezone(cx, &tz));
         if let Some(node) = root.get("calendar") {
             self.read_calendar(cx, node);
         } else {
@@ -156,7 +169,14 @@ impl Definitions {
             })
         });
         if let (Some(id), Some(title), Some(timezone)) = (id, title, timezone) {
-            self.meta = Some(Metadata { id, title, version, effective, source, timezone });
+            self.meta = Some(Metadata {
+                id,
+                title,
+                version,
+                effective,
+                source,
+                timezone,
+            });
         }
     }
 
@@ -173,7 +193,9 @@ impl Definitions {
                     continue;
                 };
                 if let Some(date) = c.date(cx, "date") {
-                    let reason = c.text(cx, "reason").map_or_else(|| "closure".to_owned(), |r| r.value);
+                    let reason = c
+                        .text(cx, "reason")
+                        .map_or_else(|| "closure".to_owned(), |r| r.value);
                     self.calendar.closures.push(Closure { date, reason });
                 }
             }
@@ -192,11 +214,16 @@ impl Definitions {
         let valid_name = crate::ruleset::reader::is_ident(&name.value);
         if !valid_name {
             cx.report(
-                Diagnostic::error(Code::InvalidValue, name.span, format!("`{}` is not a valid field name", name.value))
-                    .with_help("use letters, digits, `_`, `-` and `.`"),
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    name.span,
+                    format!("`{}` is not a valid field name", name.value),
+                )
+                .with_help("use letters, digits, `_`, `-` and `.`"),
             );
         }
-        let Some(r) = MapReader::open(cx, node, shape::FIELD, &format!("field `{}`", name.value)) else {
+        let Some(r) = MapReader::open(cx, node, shape::FIELD, &format!("field `{}`", name.value))
+        else {
             return;
         };
         let Some(ty_name) = r.keyword(cx, "type", FIELD_TYPES) else {
@@ -218,8 +245,12 @@ impl Definitions {
             for key in ["values", "aliases"] {
                 if let Some(span) = r.key_span(key) {
                     cx.report(
-                        Diagnostic::error(Code::MisplacedKey, span, format!("`{key}` applies only to enum fields"))
-                            .with_secondary(ty_name.span, format!("this field is a {}", ty_name.value)),
+                        Diagnostic::error(
+                            Code::MisplacedKey,
+                            span,
+                            format!("`{key}` applies only to enum fields"),
+                        )
+                        .with_secondary(ty_name.span, format!("this field is a {}", ty_name.value)),
                     );
                 }
             }
@@ -229,7 +260,11 @@ impl Definitions {
         if !ty.is_numeric() {
             for key in ["min", "max"] {
                 if let Some(span) = r.key_span(key) {
-                    cx.report(Diagnostic::error(Code::MisplacedKey, span, format!("`{key}` applies only to integer and money fields")));
+                    cx.report(Diagnostic::error(
+                        Code::MisplacedKey,
+                        span,
+                        format!("`{key}` applies only to integer and money fields"),
+                    ));
                 }
             }
         }
@@ -252,7 +287,8 @@ impl Definitions {
     }
 
     fn read_list(&mut self, cx: &mut Cx<'_>, name: Spanned<String>, node: &Node) {
-        let Some(r) = MapReader::open(cx, node, shape::LIST, &format!("list `{}`", name.value)) else {
+        let Some(r) = MapReader::open(cx, node, shape::LIST, &format!("list `{}`", name.value))
+        else {
             return;
         };
         let values = r
@@ -273,7 +309,12 @@ impl Definitions {
     }
 
     fn read_threshold(&mut self, cx: &mut Cx<'_>, name: Spanned<String>, node: &Node) {
-        let Some(r) = MapReader::open(cx, node, shape::THRESHOLD, &format!("threshold `{}`", name.value)) else {
+        let Some(r) = MapReader::open(
+            cx,
+            node,
+            shape::THRESHOLD,
+            &format!("threshold `{}`", name.value),
+        ) else {
             return;
         };
         let Some(value) = r.number(cx, "value") else {
@@ -327,7 +368,11 @@ impl Definitions {
             },
         };
         if !crate::ruleset::reader::is_ident(&id.value) {
-            cx.report(Diagnostic::error(Code::InvalidValue, id.span, format!("`{}` is not a valid event id", id.value)));
+            cx.report(Diagnostic::error(
+                Code::InvalidValue,
+                id.span,
+                format!("`{}` is not a valid event id", id.value),
+            ));
             return;
         }
         if !self.event_ids.claim(cx.diagnostics, "event", &id) {
@@ -362,21 +407,38 @@ impl Definitions {
     pub fn finish(mut self, diagnostics: &mut Diagnostics) -> DefinedNames {
         for (index, name) in std::mem::take(&mut self.pending_fallbacks) {
             match position(&self.fields, &name.value, |f| &f.name.value) {
-                Some(target) if target == index => diagnostics.push(
-                    Diagnostic::error(Code::InvalidValue, name.span, "a field cannot fall back to itself"),
-                ),
+                Some(target) if target == index => diagnostics.push(Diagnostic::error(
+                    Code::InvalidValue,
+                    name.span,
+                    "a field cannot fall back to itself",
+                )),
                 Some(target) => {
                     let (from_ty, to_ty) = (&self.fields[index].ty, &self.fields[target].ty);
                     if from_ty != to_ty {
                         diagnostics.push(
-                            Diagnostic::error(Code::OperatorType, name.span, format!("fallback `{}` is a {}, not a {}", name.value, to_ty.name(), from_ty.name()))
-                                .with_help("a field can only fall back to a field of the same type"),
+                            Diagnostic::error(
+                                Code::OperatorType,
+                                name.span,
+                                format!(
+                                    "fallback `{}` is a {}, not a {}",
+                                    name.value,
+                                    to_ty.name(),
+                                    from_ty.name()
+                                ),
+                            )
+                            .with_help("a field can only fall back to a field of the same type"),
                         );
                     } else {
                         self.fields[index].fallback = Some(FieldId::from_index(target));
                     }
                 }
-                None => dangling(diagnostics, &name, "field", "fields", self.fields.iter().map(|f| f.name.value.as_str())),
+                None => dangling(
+                    diagnostics,
+                    &name,
+                    "field",
+                    "fields",
+                    self.fields.iter().map(|f| f.name.value.as_str()),
+                ),
             }
         }
         for (index, pending) in std::mem::take(&mut self.pending_responses) {
@@ -389,19 +451,44 @@ impl Definitions {
                     });
                 }
                 Some(field) => diagnostics.push(
-                    Diagnostic::error(Code::OperatorType, pending.from.span, format!("a response window starts from a timestamp; `{}` is a {}", pending.from.value, self.fields[field].ty.name()))
-                        .with_secondary(self.fields[field].name.span, "defined here"),
+                    Diagnostic::error(
+                        Code::OperatorType,
+                        pending.from.span,
+                        format!(
+                            "a response window starts from a timestamp; `{}` is a {}",
+                            pending.from.value,
+                            self.fields[field].ty.name()
+                        ),
+                    )
+                    .with_secondary(self.fields[field].name.span, "defined here"),
                 ),
-                None => dangling(diagnostics, &pending.from, "field", "fields", self.fields.iter().map(|f| f.name.value.as_str())),
+                None => dangling(
+                    diagnostics,
+                    &pending.from,
+                    "field",
+                    "fields",
+                    self.fields.iter().map(|f| f.name.value.as_str()),
+                ),
             }
         }
         for (index, name) in std::mem::take(&mut self.pending_counts_as) {
             match position(&self.events, &name.value, |e| &e.id.value) {
                 Some(target) if target != index => {
-                    self.events[index].counts_as = Some(Spanned::new(EventId::from_index(target), name.span));
+                    self.events[index].counts_as =
+                        Some(Spanned::new(EventId::from_index(target), name.span));
                 }
-                Some(_) => diagnostics.push(Diagnostic::error(Code::InvalidValue, name.span, "an event cannot count as itself")),
-                None => dangling(diagnostics, &name, "event", "events", self.events.iter().map(|e| e.id.value.as_str())),
+                Some(_) => diagnostics.push(Diagnostic::error(
+                    Code::InvalidValue,
+                    name.span,
+                    "an event cannot count as itself",
+                )),
+                None => dangling(
+                    diagnostics,
+                    &name,
+                    "event",
+                    "events",
+                    self.events.iter().map(|e| e.id.value.as_str()),
+                ),
             }
         }
         self.add_derived_fields();
@@ -427,7 +514,9 @@ impl Definitions {
         self.fields.push(FieldDef {
             name: Spanned::new("agency".to_owned(), builtin),
             ty: FieldType::String,
-            title: Some("Owning agency, from the TSO allocation table (longest-prefix match)".to_owned()),
+            title: Some(
+                "Owning agency, from the TSO allocation table (longest-prefix match)".to_owned(),
+            ),
             citation: Some("USDA 2".to_owned()),
             fallback: None,
             min: None,
@@ -437,11 +526,18 @@ impl Definitions {
         let values = self
             .levels
             .iter()
-            .map(|l| EnumValue { code: l.id.value.clone(), title: l.title.clone(), span: l.id.span })
+            .map(|l| EnumValue {
+                code: l.id.value.clone(),
+                title: l.title.clone(),
+                span: l.id.span,
+            })
             .collect();
         self.fields.push(FieldDef {
             name: Spanned::new("level".to_owned(), builtin),
-            ty: FieldType::Enum(EnumSpec { values, aliases: Vec::new() }),
+            ty: FieldType::Enum(EnumSpec {
+                values,
+                aliases: Vec::new(),
+            }),
             title: Some("Level decided by the criteria".to_owned()),
             citation: None,
             fallback: None,
@@ -467,43 +563,74 @@ fn read_response(cx: &mut Cx<'_>, node: &Node) -> Option<PendingResponse> {
         (None, true) => Window::Immediately,
         (Some(d), true) => {
             cx.report(
-                Diagnostic::error(Code::InvalidValue, d.span, "a response is either `immediately` or `within` a duration, not both")
-                    .with_label("remove this or `immediately`"),
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    d.span,
+                    "a response is either `immediately` or `within` a duration, not both",
+                )
+                .with_label("remove this or `immediately`"),
             );
             return None;
         }
         (None, false) => {
             if r.get("within").is_none() {
                 cx.report(
-                    Diagnostic::error(Code::MissingKey, node.span, "`response` needs `within` or `immediately: true`")
-                        .with_label("no window"),
+                    Diagnostic::error(
+                        Code::MissingKey,
+                        node.span,
+                        "`response` needs `within` or `immediately: true`",
+                    )
+                    .with_label("no window"),
                 );
             }
             return None;
         }
     };
-    Some(PendingResponse { from, window, citation })
+    Some(PendingResponse {
+        from,
+        window,
+        citation,
+    })
 }
 
 fn read_enum(cx: &mut Cx<'_>, r: &MapReader<'_>, name: &Spanned<String>) -> Option<EnumSpec> {
     let Some(values_node) = r.get("values") else {
         cx.report(
-            Diagnostic::error(Code::MissingKey, name.span, format!("enum field `{}` has no `values`", name.value))
-                .with_help("list the codes under `values:`"),
+            Diagnostic::error(
+                Code::MissingKey,
+                name.span,
+                format!("enum field `{}` has no `values`", name.value),
+            )
+            .with_help("list the codes under `values:`"),
         );
         return None;
     };
     let mut values: Vec<EnumValue> = Vec::new();
     let mut push = |cx: &mut Cx<'_>, code: Spanned<String>, title: Option<String>| {
-        if let Some(first) = values.iter().find(|v| v.code.eq_ignore_ascii_case(&code.value)) {
+        if let Some(first) = values
+            .iter()
+            .find(|v| v.code.eq_ignore_ascii_case(&code.value))
+        {
             cx.report(
-                Diagnostic::error(Code::DuplicateId, code.span, format!("duplicate value `{}` in `{}`", code.value, name.value))
-                    .with_secondary(first.span, "first listed here"),
+                Diagnostic::error(
+                    Code::DuplicateId,
+                    code.span,
+                    format!("duplicate value `{}` in `{}`", code.value, name.value),
+                )
+                .with_secondary(first.span, "first listed here"),
             );
         } else if code.value.trim().is_empty() {
-            cx.report(Diagnostic::error(Code::InvalidValue, code.span, "an enum value cannot be empty"));
+            cx.report(Diagnostic::error(
+                Code::InvalidValue,
+                code.span,
+                "an enum value cannot be empty",
+            ));
         } else {
-            values.push(EnumValue { code: code.value, title, span: code.span });
+            values.push(EnumValue {
+                code: code.value,
+                title,
+                span: code.span,
+            });
         }
     };
     match &values_node.kind {
@@ -516,11 +643,17 @@ fn read_enum(cx: &mut Cx<'_>, r: &MapReader<'_>, name: &Spanned<String>) -> Opti
         }
         NodeKind::Map(entries) => {
             for (key, value) in entries {
-                let title = cx.text(value, "the meaning of an enum value").map(|t| t.value);
+                let title = cx
+                    .text(value, "the meaning of an enum value")
+                    .map(|t| t.value);
                 push(cx, Spanned::new(key.name.clone(), key.span), title);
             }
         }
-        _ => cx.wrong_type(values_node, "a list of codes or a mapping from code to meaning", "`values`"),
+        _ => cx.wrong_type(
+            values_node,
+            "a list of codes or a mapping from code to meaning",
+            "`values`",
+        ),
     }
     let mut aliases = Vec::new();
     if let Some(node) = r.get("aliases") {
@@ -529,10 +662,20 @@ fn read_enum(cx: &mut Cx<'_>, r: &MapReader<'_>, name: &Spanned<String>) -> Opti
                 continue;
             };
             match values.iter().position(|v| v.code == target.value) {
-                Some(i) => aliases.push((key.name.trim().to_lowercase(), u32::try_from(i).unwrap_or(u32::MAX))),
+                Some(i) => aliases.push((
+                    key.name.trim().to_lowercase(),
+                    u32::try_from(i).unwrap_or(u32::MAX),
+                )),
                 None => {
                     let codes = values.iter().map(|v| v.code.as_str());
-                    let mut diagnostic = Diagnostic::error(Code::UnknownEnumValue, target.span, format!("alias target `{}` is not a value of `{}`", target.value, name.value));
+                    let mut diagnostic = Diagnostic::error(
+                        Code::UnknownEnumValue,
+                        target.span,
+                        format!(
+                            "alias target `{}` is not a value of `{}`",
+                            target.value, name.value
+                        ),
+                    );
                     if let Some(help) = suggest::help_for(&target.value, "values", codes) {
                         diagnostic = diagnostic.with_help(help);
                     }
@@ -542,7 +685,11 @@ fn read_enum(cx: &mut Cx<'_>, r: &MapReader<'_>, name: &Spanned<String>) -> Opti
         }
     }
     if values.is_empty() {
-        cx.report(Diagnostic::error(Code::InvalidValue, values_node.span, format!("enum field `{}` has no values", name.value)));
+        cx.report(Diagnostic::error(
+            Code::InvalidValue,
+            values_node.span,
+            format!("enum field `{}` has no values", name.value),
+        ));
         return None;
     }
     Some(EnumSpec { values, aliases })
@@ -553,12 +700,18 @@ fn parse_timezone(cx: &mut Cx<'_>, text: &Spanned<String>) -> Option<Spanned<Tz>
         Ok(tz) => Some(Spanned::new(tz, text.span)),
         Err(_) => {
             let names = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name());
-            let help = suggest::did_you_mean(&text.value, names)
-                .map_or_else(|| "use an IANA zone name such as `America/New_York`".to_owned(), |best| format!("did you mean `{best}`?"));
+            let help = suggest::did_you_mean(&text.value, names).map_or_else(
+                || "use an IANA zone name such as `America/New_York`".to_owned(),
+                |best| format!("did you mean `{best}`?"),
+            );
             cx.report(
-                Diagnostic::error(Code::InvalidValue, text.span, format!("unknown time zone `{}`", text.value))
-                    .with_label("not an IANA time zone")
-                    .with_help(help),
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    text.span,
+                    format!("unknown time zone `{}`", text.value),
+                )
+                .with_label("not an IANA time zone")
+                .with_help(help),
             );
             None
         }

@@ -26,12 +26,21 @@ pub struct IdRegistry {
 impl IdRegistry {
     /// Claims an id; reports a duplicate (pointing at both definitions) and
     /// returns `false` if it was already taken.
-    pub fn claim(&mut self, diagnostics: &mut Diagnostics, kind: &str, id: &Spanned<String>) -> bool {
+    pub fn claim(
+        &mut self,
+        diagnostics: &mut Diagnostics,
+        kind: &str,
+        id: &Spanned<String>,
+    ) -> bool {
         if let Some(first) = self.seen.get(&id.value) {
             diagnostics.push(
-                Diagnostic::error(Code::DuplicateId, id.span, format!("duplicate {kind} id `{}`", id.value))
-                    .with_secondary(*first, "first defined here")
-                    .with_help(format!("every {kind} needs its own id; rename one of them")),
+                Diagnostic::error(
+                    Code::DuplicateId,
+                    id.span,
+                    format!("duplicate {kind} id `{}`", id.value),
+                )
+                .with_secondary(*first, "first defined here")
+                .with_help(format!("every {kind} needs its own id; rename one of them")),
             );
             false
         } else {
@@ -52,8 +61,12 @@ pub fn dangling<'a>(
     let help = suggest::help_for(&name.value, &format!("{kind}s"), candidates)
         .unwrap_or_else(|| format!("define it under `{section}:`"));
     diagnostics.push(
-        Diagnostic::error(Code::DanglingReference, name.span, format!("no {kind} named `{}`", name.value))
-            .with_label(format!("undefined {kind}"))
-            .with_help(help),
+        Diagnostic::error(
+            Code::DanglingReference,
+            name.span,
+            format!("no {kind} named `{}`", name.value),
+        )
+        .with_label(format!("undefined {kind}"))
+        .with_help(help),
     );
 }

@@ -66,7 +66,10 @@ impl<'s> Rules<'s> {
                 let Some((deadline, tests)) = read_deadline(cx, self.symbols, item) else {
                     continue;
                 };
-                if self.deadline_ids.claim(cx.diagnostics, "deadline", &deadline.id) {
+                if self
+                    .deadline_ids
+                    .claim(cx.diagnostics, "deadline", &deadline.id)
+                {
                     self.read_inline_tests(cx, tests, RuleRef::Deadline(deadline.id.value.clone()));
                     self.deadlines.push(deadline);
                 }
@@ -86,7 +89,8 @@ impl<'s> Rules<'s> {
             return;
         };
         for item in cx.list(node, "`tests`") {
-            if let Some(test) = read_test(cx, self.symbols, item, TestOrigin::Inline(rule.clone())) {
+            if let Some(test) = read_test(cx, self.symbols, item, TestOrigin::Inline(rule.clone()))
+            {
                 self.tests.push(test);
             }
         }
@@ -105,7 +109,8 @@ impl<'s> Rules<'s> {
             holder: "a criterion",
         };
         let when = r.get("when").and_then(|n| parse_condition(cx, &scope, n));
-        let (Some(id), Some(level), Some(citation), Some(when)) = (id, level, citation, when) else {
+        let (Some(id), Some(level), Some(citation), Some(when)) = (id, level, citation, when)
+        else {
             return;
         };
         if self.criterion_ids.claim(cx.diagnostics, "criterion", &id) {
@@ -124,7 +129,13 @@ impl<'s> Rules<'s> {
         match self.symbols.level_id(&name.value) {
             Some(id) => Some(Spanned::new(id, name.span)),
             None => {
-                dangling(cx.diagnostics, name, "level", "levels", self.symbols.levels.iter().map(|l| l.id.value.as_str()));
+                dangling(
+                    cx.diagnostics,
+                    name,
+                    "level",
+                    "levels",
+                    self.symbols.levels.iter().map(|l| l.id.value.as_str()),
+                );
                 None
             }
         }
@@ -147,7 +158,9 @@ impl<'s> Rules<'s> {
             _ => Effect::Declare,
         };
         let numbering = self.numbering(cx, &r);
-        let (Some(id), Some(citation), Some(when), Some(numbering)) = (id, citation, when, numbering) else {
+        let (Some(id), Some(citation), Some(when), Some(numbering)) =
+            (id, citation, when, numbering)
+        else {
             return;
         };
         if !self.trigger_ids.claim(cx.diagnostics, "trigger", &id) {
@@ -181,8 +194,12 @@ impl<'s> Rules<'s> {
             (false, None) => Some(IncidentNumbering::PerRecord),
             (false, Some(node)) => {
                 cx.report(
-                    Diagnostic::error(Code::MisplacedKey, node.span, "`outbreak_key` needs `incident_number: per-outbreak`")
-                        .with_label("ignored without per-outbreak numbering"),
+                    Diagnostic::error(
+                        Code::MisplacedKey,
+                        node.span,
+                        "`outbreak_key` needs `incident_number: per-outbreak`",
+                    )
+                    .with_label("ignored without per-outbreak numbering"),
                 );
                 None
             }
@@ -200,7 +217,13 @@ impl<'s> Rules<'s> {
                     match self.symbols.field_id(&name.value) {
                         Some(id) => fields.push(id),
                         None => {
-                            dangling(cx.diagnostics, &name, "field", "fields", self.symbols.fields.iter().map(|f| f.name.value.as_str()));
+                            dangling(
+                                cx.diagnostics,
+                                &name,
+                                "field",
+                                "fields",
+                                self.symbols.fields.iter().map(|f| f.name.value.as_str()),
+                            );
                             return None;
                         }
                     }
@@ -216,27 +239,57 @@ impl<'s> Rules<'s> {
         for (index, name) in std::mem::take(&mut self.pending_overrides) {
             match self.triggers.iter().position(|t| t.id.value == name.value) {
                 Some(target) if target != index => {
-                    self.triggers[index].overrides.push(Spanned::new(TriggerId::from_index(target), name.span));
+                    self.triggers[index]
+                        .overrides
+                        .push(Spanned::new(TriggerId::from_index(target), name.span));
                 }
-                Some(_) => diagnostics.push(Diagnostic::error(Code::InvalidValue, name.span, "a trigger cannot override itself")),
-                None => dangling(diagnostics, &name, "trigger", "triggers", self.triggers.iter().map(|t| t.id.value.as_str())),
+                Some(_) => diagnostics.push(Diagnostic::error(
+                    Code::InvalidValue,
+                    name.span,
+                    "a trigger cannot override itself",
+                )),
+                None => dangling(
+                    diagnostics,
+                    &name,
+                    "trigger",
+                    "triggers",
+                    self.triggers.iter().map(|t| t.id.value.as_str()),
+                ),
             }
         }
         for test in &self.tests {
             let expect = &test.expect;
             if let Some(rule) = &expect.rule {
                 if !self.criteria.iter().any(|c| c.id.value == rule.value) {
-                    dangling(diagnostics, rule, "criterion", "criteria", self.criteria.iter().map(|c| c.id.value.as_str()));
+                    dangling(
+                        diagnostics,
+                        rule,
+                        "criterion",
+                        "criteria",
+                        self.criteria.iter().map(|c| c.id.value.as_str()),
+                    );
                 }
             }
             if let Some(trigger) = &expect.trigger {
                 if !self.triggers.iter().any(|t| t.id.value == trigger.value) {
-                    dangling(diagnostics, trigger, "trigger", "triggers", self.triggers.iter().map(|t| t.id.value.as_str()));
+                    dangling(
+                        diagnostics,
+                        trigger,
+                        "trigger",
+                        "triggers",
+                        self.triggers.iter().map(|t| t.id.value.as_str()),
+                    );
                 }
             }
             for (deadline, _) in &expect.findings {
                 if !self.deadlines.iter().any(|d| d.id.value == deadline.value) {
-                    dangling(diagnostics, deadline, "deadline", "deadlines", self.deadlines.iter().map(|d| d.id.value.as_str()));
+                    dangling(
+                        diagnostics,
+                        deadline,
+                        "deadline",
+                        "deadlines",
+                        self.deadlines.iter().map(|d| d.id.value.as_str()),
+                    );
                 }
             }
         }

@@ -3,7 +3,9 @@
 use super::timeline::event;
 use crate::diagnostic::{Code, Diagnostic, suggest};
 use crate::record::{parse_timestamp, parse_value};
-use crate::ruleset::model::{Expectation, FieldId, HistoryEventSpec, HistorySpec, Stage, TestCase, TestInput, TestOrigin};
+use crate::ruleset::model::{
+    Expectation, FieldId, HistoryEventSpec, HistorySpec, Stage, TestCase, TestInput, TestOrigin,
+};
 use crate::ruleset::reader::{Cx, MapReader};
 use crate::ruleset::shape;
 use crate::ruleset::symbols::Symbols;
@@ -11,7 +13,12 @@ use crate::ruleset::yaml::Node;
 use crate::source::Spanned;
 
 /// Reads one test case.
-pub fn read_test(cx: &mut Cx<'_>, symbols: &Symbols, node: &Node, origin: TestOrigin) -> Option<TestCase> {
+pub fn read_test(
+    cx: &mut Cx<'_>,
+    symbols: &Symbols,
+    node: &Node,
+    origin: TestOrigin,
+) -> Option<TestCase> {
     let r = MapReader::open(cx, node, shape::TEST, "a test case")?;
     let name = r.text(cx, "name").unwrap_or_else(|| {
         let (line, _) = cx.source.line_column(node.span.start as usize);
@@ -22,15 +29,23 @@ pub fn read_test(cx: &mut Cx<'_>, symbols: &Symbols, node: &Node, origin: TestOr
         (None, Some(history)) => TestInput::History(read_history(cx, symbols, history)?),
         (Some(_), Some(history)) => {
             cx.report(
-                Diagnostic::error(Code::MisplacedKey, history.span, "a test case has a `record` or a `history`, not both")
-                    .with_help("split it into two cases"),
+                Diagnostic::error(
+                    Code::MisplacedKey,
+                    history.span,
+                    "a test case has a `record` or a `history`, not both",
+                )
+                .with_help("split it into two cases"),
             );
             return None;
         }
         (None, None) => {
             cx.report(
-                Diagnostic::error(Code::MissingKey, node.span, "a test case needs a `record` or a `history`")
-                    .with_label("nothing to test"),
+                Diagnostic::error(
+                    Code::MissingKey,
+                    node.span,
+                    "a test case needs a `record` or a `history`",
+                )
+                .with_label("nothing to test"),
             );
             return None;
         }
@@ -40,7 +55,13 @@ pub fn read_test(cx: &mut Cx<'_>, symbols: &Symbols, node: &Node, origin: TestOr
         timestamp(cx, symbols, at)?;
     }
     let expect = read_expect(cx, symbols, r.get("expect")?)?;
-    Some(TestCase { name, origin, input, as_of, expect })
+    Some(TestCase {
+        name,
+        origin,
+        input,
+        as_of,
+        expect,
+    })
 }
 
 fn read_history(cx: &mut Cx<'_>, symbols: &Symbols, node: &Node) -> Option<HistorySpec> {
@@ -55,7 +76,11 @@ fn read_history(cx: &mut Cx<'_>, symbols: &Symbols, node: &Node) -> Option<Histo
         let id = event(cx, symbols, e.get("event")?)?;
         let at = e.text(cx, "at")?;
         timestamp(cx, symbols, &at)?;
-        events.push(HistoryEventSpec { event: id, at, unit: e.text(cx, "unit").map(|u| u.value) });
+        events.push(HistoryEventSpec {
+            event: id,
+            at,
+            unit: e.text(cx, "unit").map(|u| u.value),
+        });
     }
     Some(HistorySpec { attributes, events })
 }
@@ -64,20 +89,39 @@ fn timestamp(cx: &mut Cx<'_>, symbols: &Symbols, text: &Spanned<String>) -> Opti
     match parse_timestamp(&text.value, symbols.timezone) {
         Ok(_) => Some(()),
         Err(error) => {
-            cx.report(Diagnostic::error(Code::InvalidValue, text.span, error.to_string()).with_label("not a timestamp"));
+            cx.report(
+                Diagnostic::error(Code::InvalidValue, text.span, error.to_string())
+                    .with_label("not a timestamp"),
+            );
             None
         }
     }
 }
 
 /// Field values of a test record or history, each checked against its type.
-fn values(cx: &mut Cx<'_>, symbols: &Symbols, node: &Node, stage: Stage) -> Option<Vec<(Spanned<FieldId>, Spanned<String>)>> {
+fn values(
+    cx: &mut Cx<'_>,
+    symbols: &Symbols,
+    node: &Node,
+    stage: Stage,
+) -> Option<Vec<(Spanned<FieldId>, Spanned<String>)>> {
     let mut out = Vec::new();
     let mut ok = true;
     for (key, value) in cx.entries(node, "a record") {
-        let Some(field) = symbols.field_id(&key.name).filter(|f| symbols.field(*f).stage <= stage) else {
-            let names = symbols.fields.iter().filter(|f| f.stage <= stage).map(|f| f.name.value.as_str());
-            let mut diagnostic = Diagnostic::error(Code::UnknownField, key.span, format!("unknown field `{}` in a test record", key.name));
+        let Some(field) = symbols
+            .field_id(&key.name)
+            .filter(|f| symbols.field(*f).stage <= stage)
+        else {
+            let names = symbols
+                .fields
+                .iter()
+                .filter(|f| f.stage <= stage)
+                .map(|f| f.name.value.as_str());
+            let mut diagnostic = Diagnostic::error(
+                Code::UnknownField,
+                key.span,
+                format!("unknown field `{}` in a test record", key.name),
+            );
             if let Some(help) = suggest::help_for(&key.name, "fields", names) {
                 diagnostic = diagnostic.with_help(help);
             }
@@ -90,10 +134,15 @@ fn values(cx: &mut Cx<'_>, symbols: &Symbols, node: &Node, stage: Stage) -> Opti
             continue;
         };
         let def = symbols.field(field);
-        if let Err(error) = parse_value(&def.ty, &text.value, symbols.timezone, (def.min, def.max)) {
+        if let Err(error) = parse_value(&def.ty, &text.value, symbols.timezone, (def.min, def.max))
+        {
             cx.report(
-                Diagnostic::error(Code::InvalidValue, text.span, format!("invalid value for `{}`: {error}", key.name))
-                    .with_label(format!("not a valid {}", def.ty.name())),
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    text.span,
+                    format!("invalid value for `{}`: {error}", key.name),
+                )
+                .with_label(format!("not a valid {}", def.ty.name())),
             );
             ok = false;
             continue;
@@ -108,7 +157,11 @@ fn read_expect(cx: &mut Cx<'_>, symbols: &Symbols, node: &Node) -> Option<Expect
     let level = r.ident(cx, "level");
     if let Some(level) = &level {
         if level.value != "unclassified" && symbols.level_id(&level.value).is_none() {
-            let names = symbols.levels.iter().map(|l| l.id.value.as_str()).chain(["unclassified"]);
+            let names = symbols
+                .levels
+                .iter()
+                .map(|l| l.id.value.as_str())
+                .chain(["unclassified"]);
             super::dangling(cx.diagnostics, level, "level", "levels", names);
             return None;
         }
@@ -129,8 +182,14 @@ fn read_expect(cx: &mut Cx<'_>, symbols: &Symbols, node: &Node) -> Option<Expect
         for (key, value) in cx.entries(n, "`findings`") {
             let status = cx.text(value, "a finding status")?;
             if !STATUSES.contains(&status.value.as_str()) {
-                let mut diagnostic = Diagnostic::error(Code::InvalidValue, status.span, format!("`{}` is not a finding status", status.value));
-                if let Some(help) = suggest::help_for(&status.value, "statuses", STATUSES.iter().copied()) {
+                let mut diagnostic = Diagnostic::error(
+                    Code::InvalidValue,
+                    status.span,
+                    format!("`{}` is not a finding status", status.value),
+                );
+                if let Some(help) =
+                    suggest::help_for(&status.value, "statuses", STATUSES.iter().copied())
+                {
                     diagnostic = diagnostic.with_help(help);
                 }
                 cx.report(diagnostic);

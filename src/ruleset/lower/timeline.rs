@@ -11,7 +11,11 @@ use crate::ruleset::yaml::Node;
 use crate::source::Spanned;
 
 /// Reads one deadline, returning it with its inline `tests` node.
-pub fn read_deadline<'n>(cx: &mut Cx<'_>, symbols: &Symbols, node: &'n Node) -> Option<(Deadline, Option<&'n Node>)> {
+pub fn read_deadline<'n>(
+    cx: &mut Cx<'_>,
+    symbols: &Symbols,
+    node: &'n Node,
+) -> Option<(Deadline, Option<&'n Node>)> {
     let r = MapReader::open(cx, node, shape::DEADLINE, "a deadline")?;
     let id = r.ident(cx, "id");
     let citation = r.text(cx, "citation");
@@ -34,8 +38,12 @@ pub fn read_deadline<'n>(cx: &mut Cx<'_>, symbols: &Symbols, node: &'n Node) -> 
     let (id, citation, from, to, within) = (id?, citation?, from?, to?, within?);
     if let Some(same) = from.iter().find(|f| to.iter().any(|t| t.value == f.value)) {
         cx.report(
-            Diagnostic::error(Code::InvalidValue, same.span, format!("deadline `{}` starts and stops on the same event", id.value))
-                .with_help("a deadline runs from one event to another"),
+            Diagnostic::error(
+                Code::InvalidValue,
+                same.span,
+                format!("deadline `{}` starts and stops on the same event", id.value),
+            )
+            .with_help("a deadline runs from one event to another"),
         );
         return None;
     }
@@ -73,7 +81,13 @@ pub fn event(cx: &mut Cx<'_>, symbols: &Symbols, node: &Node) -> Option<Spanned<
     match symbols.event_id(&name.value) {
         Some(id) => Some(Spanned::new(id, name.span)),
         None => {
-            dangling(cx.diagnostics, &name, "event", "events", symbols.events.iter().map(|e| e.id.value.as_str()));
+            dangling(
+                cx.diagnostics,
+                &name,
+                "event",
+                "events",
+                symbols.events.iter().map(|e| e.id.value.as_str()),
+            );
             None
         }
     }
