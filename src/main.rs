@@ -1,1 +1,3 @@
+//! The `docket` binary; everything lives in the library.
+
 fn main() {}
