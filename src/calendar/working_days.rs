@@ -295,3 +295,150 @@ impl Calendar {
 fn within_range(instant: DateTime<Tz>) -> Option<DateTime<Tz>> {
     (instant.date_naive() <= LAST_SUPPORTED_DATE).then_some(instant)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::Holiday;
+    use chrono::TimeZone;
+    use chrono_tz::America::New_York;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("test dates are valid")
+    }
+
+    fn utc(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, h, 0, 0)
+            .single()
+            .expect("test instants are valid")
+    }
+
+    #[test]
+    fn closures_on_one_date_keep_every_distinct_reason() {
+        let calendar = Calendar::new(
+            New_York,
+            [
+                (day(2026, 3, 4), "snow".to_owned()),
+                (day(2026, 3, 4), "power cut".to_owned()),
+                (day(2026, 3, 4), "snow".to_owned()),
+                (day(2026, 3, 2), "flood".to_owned()),
+            ],
+        );
+        assert_eq!(
+            calendar.closures().collect::<Vec<_>>(),
+            vec![
+                (day(2026, 3, 2), "flood"),
+                (day(2026, 3, 4), "snow"),
+                (day(2026, 3, 4), "power cut"),
+            ]
+        );
+        assert_eq!(
+            calendar.non_working_reason(day(2026, 3, 4)),
+            Ok(Some(NonWorkingReason::Closure(
+                "snow; power cut".to_owned()
+            )))
+        );
+    }
+
+    #[test]
+    fn weekend_and_holiday_come_before_a_closure_on_the_same_day() {
+        let calendar = Calendar::new(
+            New_York,
+            [
+                (day(2026, 11, 28), "weekend closure".to_owned()),
+                (day(2026, 11, 26), "holiday closure".to_owned()),
+            ],
+        );
+        assert_eq!(
+            calendar.non_working_reason(day(2026, 11, 28)),
+            Ok(Some(NonWorkingReason::Weekend(Weekday::Sat)))
+        );
+        assert!(matches!(
+            calendar.non_working_reason(day(2026, 11, 26)),
+            Ok(Some(NonWorkingReason::Holiday(Holiday {
+                name: "Thanksgiving Day",
+                ..
+            })))
+        ));
+    }
+
+    #[test]
+    fn holidays_can_be_turned_off() {
+        let calendar = Calendar::new(New_York, []).with_federal_holidays(false);
+        assert!(!calendar.observes_federal_holidays());
+        assert_eq!(calendar.is_working_day(day(2026, 11, 26)), Ok(true));
+        assert_eq!(calendar.is_working_day(day(2026, 11, 28)), Ok(false));
+        let due = calendar.working_days_after(utc(2026, 11, 25, 15), 3);
+        assert_eq!(due.map(|d| d.due.date_naive()), Ok(day(2026, 11, 30)));
+    }
+
+    #[test]
+    fn zero_working_days_is_the_end_of_the_start_day_even_on_a_weekend() {
+        let calendar = Calendar::new(New_York, []);
+        // 03:00 UTC on Sunday is still Saturday evening in New York.
+        let due = calendar
+            .working_days_after(utc(2026, 11, 29, 3), 0)
+            .expect("in range");
+        assert_eq!(due.due.to_rfc3339(), "2026-11-28T23:59:59.999999999-05:00");
+        assert!(due.counted.is_empty());
+        assert!(due.skipped.is_empty());
+    }
+
+    #[test]
+    fn counts_that_leave_the_modeled_years_are_errors() {
+        let calendar = Calendar::new(New_York, []);
+        let near_end = utc(9999, 12, 29, 15);
+        assert!(calendar.working_days_after(near_end, 1).is_ok());
+        let err = calendar.working_days_after(near_end, 3);
+        assert_eq!(
+            err.map_err(|e| e.to_string()),
+            Err(
+                "3 working days after 9999-12-29 15:00:00 UTC falls after 9999-12-31, the \
+                 last date docket's calendar covers"
+                    .to_owned()
+            )
+        );
+        assert!(matches!(
+            calendar.working_days_after(near_end, u32::MAX),
+            Err(CalendarError::PastEnd { .. })
+        ));
+        assert!(matches!(
+            calendar.hours_after(near_end, u32::MAX),
+            Err(CalendarError::PastEnd { .. })
+        ));
+        assert!(matches!(
+            calendar.calendar_days_after(near_end, 3),
+            Err(CalendarError::PastEnd { .. })
+        ));
+        assert_eq!(
+            calendar.working_days_after(utc(1970, 1, 1, 0), 3),
+            Err(CalendarError::UnsupportedDate {
+                date: day(1969, 12, 31)
+            })
+        );
+    }
+
+    #[test]
+    fn working_days_between_counts_lateness() {
+        let calendar = Calendar::new(New_York, []);
+        // Due Friday 2026-11-27; done Saturday, Monday, Tuesday.
+        let due = utc(2026, 11, 27, 20);
+        assert_eq!(
+            calendar.working_days_between(due, utc(2026, 11, 28, 15)),
+            Ok(0)
+        );
+        assert_eq!(
+            calendar.working_days_between(due, utc(2026, 11, 30, 15)),
+            Ok(1)
+        );
+        assert_eq!(
+            calendar.working_days_between(due, utc(2026, 12, 1, 15)),
+            Ok(2)
+        );
+        assert_eq!(
+            calendar.working_days_between(utc(2026, 12, 1, 15), due),
+            Ok(-2)
+        );
+        assert_eq!(calendar.working_days_between(due, due), Ok(0));
+    }
+}
