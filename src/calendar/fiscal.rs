@@ -381,11 +381,8 @@ impl<'de> Deserialize<'de> for FiscalQuarter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calendar::test_dates::day;
     use chrono_tz::America::New_York;
-
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).expect("test dates are valid")
-    }
 
     fn quarter(text: &str) -> FiscalQuarter {
         text.parse().expect("test quarters are valid")

@@ -280,10 +280,7 @@ const LAWS: [HolidayLaw; 12] = [
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).expect("test dates are valid")
-    }
+    use crate::calendar::test_dates::day;
 
     fn holiday_named(year: i32, name: &str) -> Vec<Holiday> {
         federal_holidays(year)

@@ -25,6 +25,8 @@ mod fiscal;
 mod holidays;
 mod local_time;
 mod non_working;
+#[cfg(test)]
+mod test_dates;
 mod working_days;
 
 pub use error::{CalendarError, FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR};

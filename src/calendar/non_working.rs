@@ -54,11 +54,7 @@ fn weekday_name(day: Weekday) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDate;
-
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).expect("test dates are valid")
-    }
+    use crate::calendar::test_dates::day;
 
     #[test]
     fn reasons_read_as_plain_english() {

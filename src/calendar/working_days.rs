@@ -15,10 +15,11 @@ use super::non_working::NonWorkingReason;
 ///
 /// A day is a working day unless it is a Saturday or Sunday, the observed
 /// date of a federal holiday (unless turned off with
-/// [`Calendar::with_federal_holidays`]), or a closure the ruleset declares (a
-/// day the government closed by executive order, for instance). Days are local dates
-/// in the calendar's zone: an event at 23:30 in New York happens on a
-/// different day than it does in UTC, and the policy means the local one.
+/// [`Calendar::with_federal_holidays`]), or a closure the ruleset declares
+/// (a day the government closed by executive order, for instance). Days are
+/// local dates in the calendar's zone: an event at 23:30 in New York happens
+/// on a different day than it does in UTC, and the policy means the local
+/// one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Calendar {
     tz: Tz,
@@ -300,12 +301,9 @@ fn within_range(instant: DateTime<Tz>) -> Option<DateTime<Tz>> {
 mod tests {
     use super::*;
     use crate::calendar::Holiday;
+    use crate::calendar::test_dates::day;
     use chrono::TimeZone;
     use chrono_tz::America::New_York;
-
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).expect("test dates are valid")
-    }
 
     fn utc(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, m, d, h, 0, 0)
