@@ -6,6 +6,7 @@ use std::net::IpAddr;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 
+use crate::calendar::{LocalTimeError, resolve_local};
 use crate::ruleset::model::FieldType;
 
 /// The value of one field of a record.
@@ -63,16 +64,10 @@ pub enum ValueError {
         "`{0}` is not a timestamp (use RFC 3339, e.g. 2026-11-02T14:30:00-05:00, or `YYYY-MM-DD HH:MM[:SS]` in the ruleset's time zone)"
     )]
     Timestamp(String),
-    /// A local time the clocks skipped.
-    #[error(
-        "`{0}` does not exist in {1}: the clocks skip that hour (daylight saving); give an offset"
-    )]
-    NonexistentLocalTime(String, Tz),
-    /// A local time that happened twice.
-    #[error(
-        "`{0}` is ambiguous in {1}: the clocks pass that hour twice (daylight saving); give an offset"
-    )]
-    AmbiguousLocalTime(String, Tz),
+    /// A naive local time that does not exist (daylight-saving gap) or
+    /// happened twice (fall-back) in the ruleset's zone.
+    #[error("{0}; give the time with an offset")]
+    LocalTime(#[from] LocalTimeError),
 }
 
 /// Reads `text` (already known non-empty) as a value of `ty`.
@@ -222,13 +217,7 @@ pub fn parse_timestamp(text: &str, tz: Tz) -> Result<DateTime<FixedOffset>, Valu
             .and_then(|d| d.and_hms_opt(0, 0, 0))
     })
     .ok_or_else(|| ValueError::Timestamp(text.to_owned()))?;
-    use chrono::TimeZone;
-    use chrono::offset::LocalResult;
-    match tz.from_local_datetime(&naive) {
-        LocalResult::Single(t) => Ok(t.fixed_offset()),
-        LocalResult::None => Err(ValueError::NonexistentLocalTime(text.to_owned(), tz)),
-        LocalResult::Ambiguous(..) => Err(ValueError::AmbiguousLocalTime(text.to_owned(), tz)),
-    }
+    Ok(resolve_local(tz, naive)?.fixed_offset())
 }
 
 impl fmt::Display for Value {
@@ -284,11 +273,11 @@ mod tests {
         assert_eq!(t.to_rfc3339(), "2026-07-01T10:00:00+00:00");
         assert!(matches!(
             parse_timestamp("2026-03-08 02:30", tz),
-            Err(ValueError::NonexistentLocalTime(..))
+            Err(ValueError::LocalTime(LocalTimeError::Nonexistent { .. }))
         ));
         assert!(matches!(
             parse_timestamp("2026-11-01 01:30", tz),
-            Err(ValueError::AmbiguousLocalTime(..))
+            Err(ValueError::LocalTime(LocalTimeError::Ambiguous { .. }))
         ));
         assert!(parse_timestamp("yesterday", tz).is_err());
     }
