@@ -9,9 +9,12 @@
 pub mod allocation;
 pub mod calendar;
 pub mod check;
+pub mod classify;
 pub mod cli;
 pub mod condition;
 pub mod diagnostic;
+pub mod input;
+pub mod output;
 pub mod record;
 pub mod ruleset;
 pub mod schema;

@@ -13,7 +13,7 @@ mod forms;
 mod shadowing;
 mod usage;
 
-pub use constraints::{Conjunction, FieldConstraint, Interval, Key};
+pub use constraints::{Conjunction, FieldConstraint, Interval, Key, from_units, to_units};
 pub use coverage::{Gap, gaps};
 pub use forms::NormalForms;
 

@@ -5,6 +5,8 @@
 //! stderr; data goes to stdout or `-o`.
 
 mod check;
+mod classify;
+mod common;
 mod schema;
 
 use std::path::PathBuf;
@@ -34,6 +36,8 @@ pub struct Cli {
 enum Command {
     /// Validate a ruleset and analyse it for policy gaps, overlaps and dead rules.
     Check(check::CheckArgs),
+    /// Classify IDS exports and complaint records: level, declaration, agency, due time.
+    Classify(classify::ClassifyArgs),
     /// Print the JSON Schema of the ruleset format.
     Schema(schema::SchemaArgs),
 }
@@ -43,6 +47,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Classify(args) => classify::run(args),
         Command::Schema(args) => schema::run(args),
     };
     ExitCode::from(code)

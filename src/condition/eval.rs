@@ -20,6 +20,21 @@ impl Condition {
     }
 }
 
+impl Condition {
+    /// Whether `record` satisfies the condition when every test of `field`
+    /// is taken as passed: "would this criterion match, whatever the value
+    /// of `field`?", the question a policy gap asks.
+    pub fn matches_ignoring(&self, field: crate::ruleset::model::FieldId, record: &Record) -> bool {
+        match self {
+            Condition::All(items, _) => items.iter().all(|c| c.matches_ignoring(field, record)),
+            Condition::Any(items, _) => items.iter().any(|c| c.matches_ignoring(field, record)),
+            Condition::Not(inner, _) => !inner.matches_ignoring(field, record),
+            Condition::Test(test) if test.field == field => true,
+            Condition::Test(test) => test.matches(record.get(test.field)),
+        }
+    }
+}
+
 impl Test {
     /// Whether a field value (absent: `None`) passes this test. Every
     /// operator but `exists: false` fails on an absent value.

@@ -173,23 +173,35 @@ pub fn parse_money(text: &str) -> Option<f64> {
 }
 
 /// An IPv4 or IPv6 address. IPv4-mapped IPv6 (`::ffff:192.0.2.1`) becomes
-/// the IPv4 address, so it matches IPv4 conditions and allocations.
+/// the IPv4 address, so it matches IPv4 conditions and allocations. A port
+/// after the address (`192.0.2.1:80`, `[2001:db8::1]:443`), as Snort writes
+/// `src_ap`, is dropped.
 pub fn parse_ip(text: &str) -> Option<IpAddr> {
     let text = text.trim();
-    let text = text
-        .strip_prefix('[')
-        .and_then(|t| t.strip_suffix(']'))
-        .unwrap_or(text);
-    let ip: IpAddr = text.parse().ok()?;
+    let ip: IpAddr = match text.parse() {
+        Ok(ip) => ip,
+        Err(_) => {
+            if let Some(rest) = text.strip_prefix('[') {
+                rest.split_once(']')?.0.parse().ok()?
+            } else {
+                let (addr, port) = text.rsplit_once(':')?;
+                if addr.contains(':') || port.parse::<u16>().is_err() {
+                    return None;
+                }
+                addr.parse().ok()?
+            }
+        }
+    };
     Some(match ip {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
         v4 => v4,
     })
 }
 
-/// An RFC 3339 timestamp (`Z` or an offset; a space for the `T` is fine), or
-/// a naive `YYYY-MM-DD HH:MM[:SS[.f]]` read in `tz`, or a bare date (midnight
-/// in `tz`).
+/// An RFC 3339 timestamp (`Z` or an offset, with or without a colon; a
+/// space for the `T` is fine); Unix epoch seconds (Snort's `seconds`); or a
+/// naive local time read in `tz`: `YYYY-MM-DD HH:MM[:SS[.f]]`, Snort's
+/// `MM/DD/YY-HH:MM:SS.f`, or a bare date (midnight).
 pub fn parse_timestamp(text: &str, tz: Tz) -> Result<DateTime<FixedOffset>, ValueError> {
     let text = text.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
@@ -203,7 +215,11 @@ pub fn parse_timestamp(text: &str, tz: Tz) -> Result<DateTime<FixedOffset>, Valu
             return Ok(t);
         }
     }
+    if let Some(t) = parse_epoch(text) {
+        return Ok(t);
+    }
     let naive = [
+        "%m/%d/%y-%H:%M:%S%.f",
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%d %H:%M:%S%.f",
         "%Y-%m-%dT%H:%M",
@@ -218,6 +234,22 @@ pub fn parse_timestamp(text: &str, tz: Tz) -> Result<DateTime<FixedOffset>, Valu
     })
     .ok_or_else(|| ValueError::Timestamp(text.to_owned()))?;
     Ok(resolve_local(tz, naive)?.fixed_offset())
+}
+
+/// Epoch seconds, possibly with a fraction. Only 9 to 11 digits before the
+/// point (1973 to 5138) count, so that a bare year or a small number is not
+/// read as a time.
+fn parse_epoch(text: &str) -> Option<DateTime<FixedOffset>> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if !(9..=11).contains(&whole.len())
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !fraction.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let seconds: i64 = whole.parse().ok()?;
+    let nanos = format!("{fraction:0<9}").get(..9)?.parse::<u32>().ok()?;
+    DateTime::from_timestamp(seconds, nanos).map(|t| t.fixed_offset())
 }
 
 impl fmt::Display for Value {
@@ -262,6 +294,21 @@ mod tests {
         assert_eq!(parse_ip("::ffff:192.0.2.1"), "192.0.2.1".parse().ok());
         assert_eq!(parse_ip("[2600:1200::1]"), "2600:1200::1".parse().ok());
         assert_eq!(parse_ip("300.1.1.1"), None);
+    }
+
+    #[test]
+    fn ids_address_and_time_spellings() {
+        assert_eq!(parse_ip("192.0.2.1:80"), "192.0.2.1".parse().ok());
+        assert_eq!(parse_ip("[2001:db8::1]:443"), "2001:db8::1".parse().ok());
+        assert_eq!(parse_ip("192.0.2.1:99999"), None);
+        let tz: Tz = "America/New_York".parse().unwrap();
+        let t = parse_timestamp("1499169318", tz).unwrap();
+        assert_eq!(t.to_rfc3339(), "2017-07-04T11:55:18+00:00");
+        let t = parse_timestamp("2018-03-24T14:37:19.037299-0600", tz).unwrap();
+        assert_eq!(t.timestamp(), 1521923839);
+        let t = parse_timestamp("07/11/17-02:01:44.957046", tz).unwrap();
+        assert_eq!(t.to_rfc3339(), "2017-07-11T02:01:44.957046-04:00");
+        assert!(parse_timestamp("2026", tz).is_err());
     }
 
     #[test]

@@ -95,6 +95,7 @@ pub fn load(path: &Path) -> Result<Ruleset, LoadError> {
         triggers,
         deadlines,
         tests,
+        mappings,
         ..
     } = rules;
 
@@ -123,6 +124,7 @@ pub fn load(path: &Path) -> Result<Ruleset, LoadError> {
         triggers,
         events: symbols.events,
         deadlines,
+        mappings,
         tests,
         sources,
     })

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 
 use crate::condition::Condition;
+use crate::record::Value;
 use crate::source::{SourceMap, Span, Spanned};
 
 macro_rules! index_type {
@@ -77,6 +78,8 @@ pub struct Ruleset {
     pub events: Vec<EventDef>,
     /// Deadlines between events.
     pub deadlines: Vec<Deadline>,
+    /// Input mappings, by format.
+    pub mappings: Vec<Mapping>,
     /// Test cases, inline ones included.
     pub tests: Vec<TestCase>,
     /// The text of every file, for diagnostics.
@@ -508,6 +511,48 @@ pub struct OnBreach {
     pub permits: Option<Spanned<EventId>>,
     /// The policy's words.
     pub note: Option<String>,
+}
+
+/// Input formats whose fields a ruleset maps onto records.
+pub const MAPPABLE_FORMATS: &[&str] = &["suricata", "snort"];
+
+/// How one input format becomes records.
+#[derive(Debug, Clone)]
+pub struct Mapping {
+    /// The format: `suricata` or `snort`.
+    pub format: Spanned<String>,
+    /// Column layouts of a headerless format, each a list of names.
+    pub layouts: Vec<Vec<String>>,
+    /// Where each mapped field comes from.
+    pub fields: Vec<FieldSource>,
+    /// Values set on every record.
+    pub set: Vec<(FieldId, Value)>,
+    /// Ordered rules; each sets the fields still absent.
+    pub rules: Vec<MappingRule>,
+}
+
+/// Where one record field comes from in an input format.
+#[derive(Debug, Clone)]
+pub struct FieldSource {
+    /// The record field.
+    pub field: FieldId,
+    /// Input paths (`alert.signature`), tried in order.
+    pub paths: Vec<String>,
+    /// Input value (lowercased) to record value; empty to parse the input as is.
+    pub map: Vec<(String, Value)>,
+    /// Value when the input value is not in `map`.
+    pub default: Option<Value>,
+}
+
+/// A rule of a mapping.
+#[derive(Debug, Clone)]
+pub struct MappingRule {
+    /// When it applies.
+    pub when: Condition,
+    /// What it sets.
+    pub set: Vec<(FieldId, Value)>,
+    /// Why.
+    pub citation: Option<String>,
 }
 
 /// Where a test case was written.

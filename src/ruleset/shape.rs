@@ -522,9 +522,21 @@ pub const ON_BREACH: &[KeySpec] = &[
 /// Keys of `mapping` mappings.
 pub const MAPPING: &[KeySpec] = &[
     opt(
+        "columns",
+        Shape::Either(&[
+            Shape::List(&Shape::Text),
+            Shape::List(&Shape::List(&Shape::Text)),
+        ]),
+        "For headerless CSV formats (Snort `alert_csv`): the column names in order, or several layouts, chosen by each row's column count.",
+    ),
+    opt(
         "fields",
-        Shape::MapOf(&Shape::Either(&[Shape::Text, Shape::Object(FIELD_MAP)])),
-        "Record field to input path (`alert.signature`) or a value map.",
+        Shape::MapOf(&Shape::Either(&[
+            Shape::Text,
+            Shape::List(&Shape::Text),
+            Shape::Object(FIELD_MAP),
+        ])),
+        "Record field to input path (`alert.signature`), a list of paths (the first present wins), or a value map.",
     ),
     opt(
         "set",
@@ -534,18 +546,17 @@ pub const MAPPING: &[KeySpec] = &[
     opt(
         "rules",
         Shape::List(&Shape::Object(MAPPING_RULE)),
-        "Ordered rules: the first whose condition matches sets its values.",
-    ),
-    opt(
-        "columns",
-        Shape::List(&Shape::Text),
-        "For headerless CSV formats: the column names, in order.",
+        "Ordered rules on the mapped record: each sets the fields still absent when its condition matches, so the first match wins.",
     ),
 ];
 
 /// Keys of `field_map` mappings.
 pub const FIELD_MAP: &[KeySpec] = &[
-    req("from", Shape::Text, "Input path."),
+    req(
+        "from",
+        Shape::Either(&[Shape::Text, Shape::List(&Shape::Text)]),
+        "Input path, or paths tried in order.",
+    ),
     opt(
         "map",
         Shape::MapOf(&Shape::Scalar),
@@ -554,7 +565,7 @@ pub const FIELD_MAP: &[KeySpec] = &[
     opt(
         "default",
         Shape::Scalar,
-        "Value when the input value is not in `map`.",
+        "Record value when the input value is not in `map`.",
     ),
 ];
 

@@ -7,6 +7,7 @@
 //! defined.
 
 pub mod definitions;
+pub mod mappings;
 pub mod rules;
 pub mod tests;
 pub mod timeline;

@@ -1,14 +1,15 @@
 //! The second pass: criteria, triggers, deadlines and tests, whose
 //! conditions and references need every name of the first pass.
 
+use super::mappings::read_mapping;
 use super::tests::read_test;
 use super::timeline::read_deadline;
 use super::{IdRegistry, dangling};
 use crate::condition::parse::{Scope, parse_condition};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::ruleset::model::{
-    Criterion, Deadline, Effect, IncidentNumbering, LevelId, RuleRef, Stage, TestCase, TestOrigin,
-    Trigger, TriggerId,
+    Criterion, Deadline, Effect, IncidentNumbering, LevelId, Mapping, RuleRef, Stage, TestCase,
+    TestOrigin, Trigger, TriggerId,
 };
 use crate::ruleset::reader::{Cx, MapReader};
 use crate::ruleset::shape;
@@ -27,6 +28,8 @@ pub struct Rules<'s> {
     pub deadlines: Vec<Deadline>,
     /// Test cases, inline ones where they stand.
     pub tests: Vec<TestCase>,
+    /// Input mappings.
+    pub mappings: Vec<Mapping>,
     pending_overrides: Vec<(usize, Spanned<String>)>,
     criterion_ids: IdRegistry,
     trigger_ids: IdRegistry,
@@ -42,6 +45,7 @@ impl<'s> Rules<'s> {
             triggers: Vec::new(),
             deadlines: Vec::new(),
             tests: Vec::new(),
+            mappings: Vec::new(),
             pending_overrides: Vec::new(),
             criterion_ids: IdRegistry::default(),
             trigger_ids: IdRegistry::default(),
@@ -72,6 +76,22 @@ impl<'s> Rules<'s> {
                 {
                     self.read_inline_tests(cx, tests, RuleRef::Deadline(deadline.id.value.clone()));
                     self.deadlines.push(deadline);
+                }
+            }
+        }
+        if let Some(node) = root.get("mappings") {
+            for (key, value) in cx.entries(node, "`mappings`") {
+                if let Some(first) = self.mappings.iter().find(|m| m.format.value == key.name) {
+                    cx.report(
+                        Diagnostic::error(
+                            Code::DuplicateId,
+                            key.span,
+                            format!("duplicate mapping for `{}`", key.name),
+                        )
+                        .with_secondary(first.format.span, "first defined here"),
+                    );
+                } else if let Some(mapping) = read_mapping(cx, self.symbols, key, value) {
+                    self.mappings.push(mapping);
                 }
             }
         }

@@ -1,0 +1,304 @@
+//! Classification: level, declaration, agency and due time of one record.
+//!
+//! The steps follow the policy's own order. The agency comes first (from
+//! the allocation table), since criteria and triggers may test it. Then
+//! every criterion is evaluated: the most severe level among the matches
+//! wins, and the first matching criterion of that level is the deciding
+//! rule. Then the triggers, which may test the level: a record is declared
+//! when a `declare` trigger fires, not when only a `withhold` one does, and
+//! it is marked for review when both fire and neither overrides the other.
+//! Last, the response window of the level gives the due time.
+
+mod agency;
+pub mod batch;
+mod due;
+mod incident;
+
+use std::sync::Arc;
+
+use chrono::DateTime;
+use chrono_tz::Tz;
+
+pub use agency::AgencyMatch;
+pub use due::Due;
+
+use crate::allocation::AllocationTable;
+use crate::calendar::Calendar;
+use crate::check::{Gap, NormalForms, gaps};
+use crate::record::{Record, Value};
+use crate::ruleset::Ruleset;
+use crate::ruleset::model::{Effect, FieldId, LevelId, TriggerId};
+
+/// Whether a record must be declared an incident.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Declared {
+    /// A declaration trigger fired.
+    Yes,
+    /// None did (or only a withholding one).
+    No,
+    /// Declaring and withholding triggers both fired: the policy contradicts
+    /// itself here and a person must decide.
+    Review,
+}
+
+impl Declared {
+    /// The word used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Declared::Yes => "yes",
+            Declared::No => "no",
+            Declared::Review => "review",
+        }
+    }
+}
+
+/// Something about a record that a person should look at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Flag {
+    /// The record's value falls in a policy gap between two criteria.
+    Gap(usize),
+    /// Declaring and withholding triggers both fired.
+    Conflict {
+        /// The declaring triggers.
+        declare: Vec<TriggerId>,
+        /// The withholding triggers.
+        withhold: Vec<TriggerId>,
+    },
+    /// The level has a response window but the record lacks its start time.
+    NoStartTime(FieldId),
+    /// The record has addresses but none is in the allocation table.
+    Unallocated,
+}
+
+/// The outcome for one record.
+#[derive(Clone, Debug)]
+pub struct Classification {
+    /// The level; `None` is `unclassified`.
+    pub level: Option<LevelId>,
+    /// The deciding criterion (index into the ruleset's criteria).
+    pub rule: Option<usize>,
+    /// Every matching criterion, in ruleset order.
+    pub matched: Vec<usize>,
+    /// The declaration outcome.
+    pub declared: Declared,
+    /// The deciding trigger.
+    pub trigger: Option<TriggerId>,
+    /// Every trigger that fired, in ruleset order.
+    pub fired: Vec<TriggerId>,
+    /// The owning agency.
+    pub agency: Option<AgencyMatch>,
+    /// When the response is due.
+    pub due: Option<Due>,
+    /// What needs a person's attention.
+    pub flags: Vec<Flag>,
+    /// The incident number of a declared record.
+    pub incident_number: Option<String>,
+}
+
+/// A ruleset ready to classify records, with its allocation table and
+/// calendar. Cheap to share between threads.
+pub struct Classifier<'r> {
+    ruleset: &'r Ruleset,
+    allocations: Option<Arc<AllocationTable>>,
+    calendar: Calendar,
+    gaps: Vec<Gap>,
+    ip_fields: Vec<FieldId>,
+    agency_field: Option<FieldId>,
+    level_field: Option<FieldId>,
+    id_field: Option<FieldId>,
+}
+
+impl<'r> Classifier<'r> {
+    /// Prepares `ruleset` for classification.
+    pub fn new(ruleset: &'r Ruleset, allocations: Option<Arc<AllocationTable>>) -> Self {
+        let forms = NormalForms::of(ruleset);
+        let ip_fields = ruleset
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.ty == crate::ruleset::model::FieldType::Ip)
+            .map(|(i, _)| FieldId::from_index(i))
+            .collect();
+        Classifier {
+            ruleset,
+            allocations,
+            calendar: calendar_of(ruleset),
+            gaps: gaps(ruleset, &forms),
+            ip_fields,
+            agency_field: ruleset.field_id("agency"),
+            level_field: ruleset.field_id("level"),
+            id_field: ruleset.field_id("id"),
+        }
+    }
+
+    /// The ruleset.
+    pub fn ruleset(&self) -> &'r Ruleset {
+        self.ruleset
+    }
+
+    /// The calendar of working days.
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
+    /// The policy gaps classification flags.
+    pub fn gaps(&self) -> &[Gap] {
+        &self.gaps
+    }
+
+    /// The record's id field, if it has one.
+    pub fn record_id(&self, record: &Record) -> Option<String> {
+        match self.id_field.and_then(|f| record.get(f)) {
+            Some(Value::Str(s)) => Some(s.to_string()),
+            Some(other) => Some(other.to_string()),
+            None => None,
+        }
+    }
+
+    /// Classifies `record`, filling in its derived fields (`agency`,
+    /// `level`). `fallback_id` names the record when it has no `id`
+    /// (its `FILE:LINE`), for per-record incident numbers.
+    pub fn classify(&self, record: &mut Record, fallback_id: &str) -> Classification {
+        let mut flags = Vec::new();
+        let agency = self
+            .allocations
+            .as_deref()
+            .and_then(|table| agency::lookup(table, &self.ip_fields, record));
+        if let Some(field) = self.agency_field {
+            record.set(
+                field,
+                agency
+                    .as_ref()
+                    .map(|a| Value::Str(a.agency.as_ref().into())),
+            );
+        }
+        if agency.is_none()
+            && self.allocations.is_some()
+            && self.ip_fields.iter().any(|f| record.get(*f).is_some())
+        {
+            flags.push(Flag::Unallocated);
+        }
+
+        let matched: Vec<usize> = self
+            .ruleset
+            .criteria
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.when.matches(record))
+            .map(|(i, _)| i)
+            .collect();
+        let rule = matched
+            .iter()
+            .copied()
+            .min_by_key(|i| (self.ruleset.criteria[*i].level.value, *i));
+        let level = rule.map(|i| self.ruleset.criteria[i].level.value);
+        if let Some(field) = self.level_field {
+            record.set(field, level.map(|l| Value::Enum(l.0)));
+        }
+        for (i, gap) in self.gaps.iter().enumerate() {
+            if gap_contains(self.ruleset, gap, record) {
+                flags.push(Flag::Gap(i));
+            }
+        }
+
+        let (declared, trigger, fired) = self.declare(record, &mut flags);
+        let incident_number = match (declared, trigger) {
+            (Declared::Yes, Some(t)) => Some(incident::number(
+                self.ruleset,
+                t,
+                record,
+                self.record_id(record).as_deref().unwrap_or(fallback_id),
+            )),
+            _ => None,
+        };
+        let due = level.and_then(
+            |l| match due::compute(self.ruleset, &self.calendar, l, record) {
+                Ok(due) => due,
+                Err(field) => {
+                    flags.push(Flag::NoStartTime(field));
+                    None
+                }
+            },
+        );
+        Classification {
+            level,
+            rule,
+            matched,
+            declared,
+            trigger,
+            fired,
+            agency,
+            due,
+            flags,
+            incident_number,
+        }
+    }
+
+    fn declare(
+        &self,
+        record: &Record,
+        flags: &mut Vec<Flag>,
+    ) -> (Declared, Option<TriggerId>, Vec<TriggerId>) {
+        let triggers = &self.ruleset.triggers;
+        let fired: Vec<TriggerId> = triggers
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.when.matches(record))
+            .map(|(i, _)| TriggerId::from_index(i))
+            .collect();
+        let overridden = |id: &TriggerId| {
+            fired.iter().any(|other| {
+                triggers[other.index()]
+                    .overrides
+                    .iter()
+                    .any(|o| o.value == *id)
+            })
+        };
+        let effective = |effect: Effect| -> Vec<TriggerId> {
+            fired
+                .iter()
+                .copied()
+                .filter(|t| triggers[t.index()].effect == effect && !overridden(t))
+                .collect()
+        };
+        let (declare, withhold) = (effective(Effect::Declare), effective(Effect::Withhold));
+        match (declare.first().copied(), withhold.first().copied()) {
+            (Some(_), Some(_)) => {
+                flags.push(Flag::Conflict { declare, withhold });
+                (Declared::Review, None, fired)
+            }
+            (Some(d), None) => (Declared::Yes, Some(d), fired),
+            (None, w) => (Declared::No, w, fired),
+        }
+    }
+}
+
+/// Whether a record's value lies in a gap whose neighbouring criteria would
+/// otherwise apply to it.
+fn gap_contains(ruleset: &Ruleset, gap: &Gap, record: &Record) -> bool {
+    let Some(Value::Number(n)) = record.get(gap.field) else {
+        return false;
+    };
+    let units = crate::check::to_units(*n, &ruleset.field(gap.field).ty);
+    gap.interval.contains(units)
+        && ruleset.criteria[gap.below]
+            .when
+            .matches_ignoring(gap.field, record)
+}
+
+/// The calendar a ruleset describes.
+pub fn calendar_of(ruleset: &Ruleset) -> Calendar {
+    let closures = ruleset
+        .calendar
+        .closures
+        .iter()
+        .map(|c| (c.date.value, c.reason.clone()));
+    Calendar::new(ruleset.meta.timezone.value, closures)
+        .with_federal_holidays(ruleset.calendar.us_federal_holidays)
+}
+
+/// Formats an instant in the ruleset's zone to the second, as output shows
+/// due times (`2026-12-01T23:59:59-05:00`).
+pub fn format_time(at: &DateTime<Tz>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}

@@ -1,0 +1,183 @@
+//! `docket classify`: level, declaration, agency and due time of every record.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::common::{load_allocations, load_ruleset};
+use super::{EXIT_OK, EXIT_USAGE};
+use crate::classify::Classifier;
+use crate::classify::batch::Batch;
+use crate::input::{InputFormat, ReadOptions, Reject};
+use crate::output::classification::{RowFormat, RowWriter};
+use crate::output::rejects::RejectsWriter;
+use crate::output::{Destination, Sink};
+
+/// How many rejects are shown on stderr when there is no `--rejects` file.
+const REJECTS_SHOWN: u64 = 20;
+
+#[derive(Debug, Args)]
+pub struct ClassifyArgs {
+    /// Ruleset directory or file [default: rules/usda]
+    #[arg(long = "rules", value_name = "RULESET")]
+    rules: Option<PathBuf>,
+    /// TSO allocation table (CSV of cidr,agency) [default: the ruleset's]
+    #[arg(long, value_name = "FILE")]
+    allocations: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = RowFormat::Csv)]
+    format: RowFormat,
+    /// Output file (written whole or not at all) [default: stdout]
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+    /// Write rejected records here (CSV: file, line, reason, raw)
+    #[arg(long, value_name = "FILE")]
+    rejects: Option<PathBuf>,
+    /// Stop at the first rejected record, with its location
+    #[arg(long)]
+    strict: bool,
+    /// Input format of every input [default: from name and content]
+    #[arg(long, value_enum)]
+    input_format: Option<InputFormat>,
+    /// Snort alert_csv columns, comma-separated; repeat for several layouts
+    /// (a row's column count picks its layout) [default: the ruleset's]
+    #[arg(long, value_name = "COLUMNS")]
+    snort_columns: Vec<String>,
+    /// Inputs, read in order; `-` is stdin
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+}
+
+pub fn run(args: ClassifyArgs) -> u8 {
+    let Some(ruleset) = load_ruleset(args.rules) else {
+        return EXIT_USAGE;
+    };
+    let allocations = match load_allocations(&ruleset, args.allocations.as_deref()) {
+        Ok(table) => table,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    };
+    let output = Destination::from_arg(args.output.as_deref());
+    let mut written: Vec<&std::path::Path> = args.rejects.iter().map(PathBuf::as_path).collect();
+    if let Destination::File(path) = &output {
+        written.push(path);
+    }
+    for path in written {
+        if let Some(input) = args.inputs.iter().find(|i| same_file(i, path)) {
+            eprintln!(
+                "error: the output {} is also an input ({}); refusing to overwrite it",
+                path.display(),
+                input.display()
+            );
+            return EXIT_USAGE;
+        }
+    }
+    let classifier = Classifier::new(&ruleset, allocations);
+    let options = ReadOptions {
+        snort_layouts: snort_layouts(&args.snort_columns, &ruleset),
+        field_names: ruleset
+            .fields
+            .iter()
+            .map(|f| f.name.value.clone())
+            .collect(),
+    };
+    let batch = Batch {
+        classifier: &classifier,
+        inputs: &args.inputs,
+        format: args.input_format,
+        options,
+        strict: args.strict,
+    };
+
+    let opened = Sink::open(&output).and_then(|sink| RowWriter::new(sink, args.format));
+    let mut rows = match opened {
+        Ok(rows) => rows,
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", describe(&output));
+            return EXIT_USAGE;
+        }
+    };
+    let mut rejects_file = match &args.rejects {
+        Some(path) => {
+            match Sink::open(&Destination::File(path.clone())).and_then(RejectsWriter::new) {
+                Ok(writer) => Some(writer),
+                Err(e) => {
+                    eprintln!("error: cannot write {}: {e}", path.display());
+                    return EXIT_USAGE;
+                }
+            }
+        }
+        None => None,
+    };
+    let mut shown = 0u64;
+    let mut on_reject = |reject: &Reject| -> std::io::Result<()> {
+        match &mut rejects_file {
+            Some(writer) => writer.write(reject),
+            None => {
+                shown += 1;
+                if shown <= REJECTS_SHOWN {
+                    eprintln!("rejected {}: {}", reject.origin, reject.reason);
+                }
+                Ok(())
+            }
+        }
+    };
+    let mut on_warning = |message: String| eprintln!("warning: {message}");
+    let result = batch.run(&mut rows, &mut on_reject, &mut on_warning);
+    let summary = match result {
+        Ok(summary) => summary,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return EXIT_USAGE;
+        }
+    };
+    let finished = rows
+        .finish()
+        .and_then(|()| rejects_file.map_or(Ok(()), RejectsWriter::finish));
+    if let Err(e) = finished {
+        eprintln!("error: writing output: {e}");
+        return EXIT_USAGE;
+    }
+    if shown > REJECTS_SHOWN {
+        eprintln!(
+            "... and {} more rejected records; write them all with --rejects FILE",
+            shown - REJECTS_SHOWN
+        );
+    }
+    let levels: Vec<String> = ruleset.levels.iter().map(|l| l.id.value.clone()).collect();
+    eprintln!("{}", summary.describe(&levels));
+    EXIT_OK
+}
+
+fn describe(destination: &Destination) -> String {
+    match destination {
+        Destination::Stdout => "stdout".into(),
+        Destination::File(path) => path.display().to_string(),
+    }
+}
+
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// Layouts from `--snort-columns`, or the ruleset's snort mapping.
+fn snort_layouts(given: &[String], ruleset: &crate::ruleset::Ruleset) -> Vec<Vec<String>> {
+    if given.is_empty() {
+        ruleset
+            .mappings
+            .iter()
+            .find(|m| m.format.value == "snort")
+            .map(|m| m.layouts.clone())
+            .unwrap_or_default()
+    } else {
+        given
+            .iter()
+            .map(|g| g.split(',').map(|c| c.trim().to_owned()).collect())
+            .collect()
+    }
+}

@@ -1,0 +1,60 @@
+//! What several commands share: loading the ruleset and the allocation
+//! table, and reporting failures the same way.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::allocation::AllocationTable;
+use crate::diagnostic::{self, Diagnostics};
+use crate::ruleset::{self, Ruleset};
+use crate::source::SourceMap;
+
+/// Renders diagnostics to stderr, coloured on a terminal.
+pub fn print_diagnostics(diagnostics: &Diagnostics, sources: &SourceMap) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let style = if color {
+        diagnostic::Format::Human
+    } else {
+        diagnostic::Format::Plain
+    };
+    eprint!("{}", diagnostic::render(diagnostics, sources, style));
+}
+
+/// Loads a ruleset for a command that applies it; on errors, prints them
+/// and returns `None` (the command exits 2: its input is unusable).
+pub fn load_ruleset(path: Option<PathBuf>) -> Option<Ruleset> {
+    let path = super::ruleset_or_default(path);
+    if !path.exists() {
+        eprintln!("error: no ruleset at {}", path.display());
+        return None;
+    }
+    match ruleset::load(&path) {
+        Ok(ruleset) => Some(ruleset),
+        Err(error) => {
+            print_diagnostics(&error.diagnostics, &error.sources);
+            eprintln!(
+                "error: the ruleset {} has errors; run `docket check {}`",
+                path.display(),
+                path.display()
+            );
+            None
+        }
+    }
+}
+
+/// Loads the allocation table: the one given, or the ruleset's. `Err` holds
+/// the message to print.
+pub fn load_allocations(
+    ruleset: &Ruleset,
+    given: Option<&Path>,
+) -> Result<Option<Arc<AllocationTable>>, String> {
+    let path = match (given, &ruleset.allocations) {
+        (Some(path), _) => path.to_path_buf(),
+        (None, Some(path)) => path.value.clone(),
+        (None, None) => return Ok(None),
+    };
+    AllocationTable::from_path(&path)
+        .map(|t| Some(Arc::new(t)))
+        .map_err(|e| format!("allocation table: {e}"))
+}

@@ -1,0 +1,328 @@
+//! JSON inputs: canonical JSON lines, and Suricata EVE as lines or as one
+//! array.
+
+use std::io::BufRead;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::{
+    InputError, Item, MAX_RECORD_BYTES, Origin, RawFields, RawRecord, Reject, read_line_limited,
+};
+
+/// Reads JSON records one at a time, whichever way they are laid out.
+pub struct JsonReader {
+    reader: Box<dyn BufRead + Send>,
+    name: Arc<str>,
+    /// Suricata EVE: only `event_type: alert` is a record; the rest is skipped.
+    eve: bool,
+    layout: Option<Layout>,
+    /// Lines consumed so far.
+    line: u64,
+    buf: Vec<u8>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    Lines,
+    /// Inside a top-level array; `true` once its closing bracket is read.
+    Array(bool),
+}
+
+impl JsonReader {
+    /// A reader over `reader`; `eve` filters Suricata event types.
+    pub fn new(reader: Box<dyn BufRead + Send>, name: Arc<str>, eve: bool) -> Self {
+        JsonReader {
+            reader,
+            name,
+            eve,
+            layout: None,
+            line: 1,
+            buf: Vec::new(),
+        }
+    }
+
+    fn io(&self, source: std::io::Error) -> InputError {
+        InputError::Io {
+            path: self.name.to_string(),
+            source,
+        }
+    }
+
+    fn origin(&self, line: u64) -> Origin {
+        Origin {
+            input: Arc::clone(&self.name),
+            line,
+        }
+    }
+
+    /// Skips whitespace (and a byte-order mark), counting lines; returns
+    /// the next byte without consuming it.
+    fn peek_significant(&mut self) -> std::io::Result<Option<u8>> {
+        loop {
+            let available = self.reader.fill_buf()?;
+            let Some(&byte) = available.first() else {
+                return Ok(None);
+            };
+            if available.starts_with(b"\xEF\xBB\xBF") {
+                self.reader.consume(3);
+                continue;
+            }
+            if byte.is_ascii_whitespace() {
+                if byte == b'\n' {
+                    self.line += 1;
+                }
+                self.reader.consume(1);
+                continue;
+            }
+            return Ok(Some(byte));
+        }
+    }
+
+    fn next_line(&mut self) -> Option<Result<Item, InputError>> {
+        loop {
+            let start = self.line;
+            let read =
+                match read_line_limited(self.reader.as_mut(), &mut self.buf, MAX_RECORD_BYTES) {
+                    Ok(read) => read?,
+                    Err(e) => return Some(Err(self.io(e))),
+                };
+            self.line += 1;
+            if !read {
+                return Some(Ok(self.reject(
+                    start,
+                    format!("line longer than {MAX_RECORD_BYTES} bytes"),
+                    String::new(),
+                )));
+            }
+            let text = trim_ascii(&self.buf);
+            if text.is_empty() {
+                continue;
+            }
+            let text = text.to_vec();
+            return Some(Ok(self.item(start, &text)));
+        }
+    }
+
+    fn next_in_array(&mut self) -> Option<Result<Item, InputError>> {
+        loop {
+            match self.peek_significant() {
+                Ok(Some(b',')) => self.reader.consume(1),
+                Ok(Some(b']')) => {
+                    self.reader.consume(1);
+                    self.layout = Some(Layout::Array(true));
+                    return match self.peek_significant() {
+                        Ok(None) => None,
+                        Ok(Some(_)) => Some(Ok(self.reject(
+                            self.line,
+                            "text after the closing `]` of the array".into(),
+                            String::new(),
+                        ))),
+                        Err(e) => Some(Err(self.io(e))),
+                    };
+                }
+                Ok(Some(_)) => break,
+                Ok(None) => {
+                    self.layout = Some(Layout::Array(true));
+                    return Some(Ok(self.reject(
+                        self.line,
+                        "the JSON array is not closed (truncated file?)".into(),
+                        String::new(),
+                    )));
+                }
+                Err(e) => return Some(Err(self.io(e))),
+            }
+        }
+        let start = self.line;
+        match self.capture_value() {
+            Ok(Some(bytes)) => Some(Ok(self.item(start, &bytes))),
+            Ok(None) => {
+                self.layout = Some(Layout::Array(true));
+                Some(Ok(self.reject(
+                    start,
+                    "truncated JSON value at the end of the file".into(),
+                    String::from_utf8_lossy(&self.buf).into_owned(),
+                )))
+            }
+            Err(e) => Some(Err(self.io(e))),
+        }
+    }
+
+    /// Copies one JSON value of the array into `buf`, tracking nesting and
+    /// strings so that commas and brackets inside it are not mistaken for
+    /// separators. `None` if the input ends first.
+    fn capture_value(&mut self) -> std::io::Result<Option<Vec<u8>>> {
+        self.buf.clear();
+        let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+        loop {
+            let available = self.reader.fill_buf()?;
+            if available.is_empty() {
+                return Ok(None);
+            }
+            let mut used = 0;
+            let mut complete = false;
+            for &byte in available {
+                if !in_string
+                    && depth == 0
+                    && (byte == b',' || byte == b']')
+                    && !self.buf.is_empty()
+                {
+                    complete = true;
+                    break;
+                }
+                used += 1;
+                if byte == b'\n' {
+                    self.line += 1;
+                }
+                if in_string {
+                    match (escaped, byte) {
+                        (true, _) => escaped = false,
+                        (false, b'\\') => escaped = true,
+                        (false, b'"') => in_string = false,
+                        _ => {}
+                    }
+                } else {
+                    match byte {
+                        b'"' => in_string = true,
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => depth = depth.saturating_sub(1),
+                        _ => {}
+                    }
+                }
+                self.buf.push(byte);
+                if self.buf.len() > MAX_RECORD_BYTES {
+                    return Ok(None);
+                }
+            }
+            self.reader.consume(used);
+            if complete {
+                return Ok(Some(std::mem::take(&mut self.buf)));
+            }
+        }
+    }
+
+    fn reject(&self, line: u64, reason: String, raw: String) -> Item {
+        Item::Rejected(Reject {
+            origin: self.origin(line),
+            reason,
+            raw,
+        })
+    }
+
+    fn item(&self, line: u64, bytes: &[u8]) -> Item {
+        let raw = || String::from_utf8_lossy(bytes).into_owned();
+        let value: Value = match serde_json::from_slice(bytes) {
+            Ok(v) => v,
+            Err(e) => return self.reject(line, format!("invalid JSON: {e}"), raw()),
+        };
+        if !value.is_object() {
+            return self.reject(line, "not a JSON object".into(), raw());
+        }
+        if self.eve {
+            match value.get("event_type").and_then(Value::as_str) {
+                Some("alert") => {}
+                Some(other) => {
+                    return Item::Skipped {
+                        origin: self.origin(line),
+                        reason: format!("event_type {other}"),
+                    };
+                }
+                None => {
+                    return Item::Skipped {
+                        origin: self.origin(line),
+                        reason: "no event_type (not an EVE event)".into(),
+                    };
+                }
+            }
+        }
+        Item::Record(RawRecord {
+            origin: self.origin(line),
+            fields: RawFields::Json(value),
+        })
+    }
+}
+
+fn trim_ascii(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |i| i + 1);
+    let trimmed = bytes.get(start..end).unwrap_or_default();
+    trimmed.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(trimmed)
+}
+
+impl Iterator for JsonReader {
+    type Item = Result<Item, InputError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.layout.is_none() {
+            let first = match self.peek_significant() {
+                Ok(first) => first?,
+                Err(e) => return Some(Err(self.io(e))),
+            };
+            if first == b'[' {
+                self.reader.consume(1);
+                self.layout = Some(Layout::Array(false));
+            } else {
+                self.layout = Some(Layout::Lines);
+            }
+        }
+        match self.layout {
+            Some(Layout::Array(true)) => None,
+            Some(Layout::Array(false)) => self.next_in_array(),
+            _ => self.next_line(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str, eve: bool) -> Vec<Item> {
+        let reader: Box<dyn BufRead + Send> =
+            Box::new(std::io::Cursor::new(text.as_bytes().to_vec()));
+        JsonReader::new(reader, Arc::from("t.json"), eve)
+            .map(|i| i.unwrap())
+            .collect()
+    }
+
+    fn lines(items: &[Item]) -> Vec<(char, u64)> {
+        items
+            .iter()
+            .map(|i| match i {
+                Item::Record(r) => ('R', r.origin.line),
+                Item::Skipped { origin, .. } => ('S', origin.line),
+                Item::Rejected(r) => ('X', r.origin.line),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn eve_array_elements_keep_their_lines() {
+        let text = "[\n  {\"event_type\": \"alert\", \"a\": \"x, ]\"},\n  {\"event_type\": \"dns\"},\n\n  {\"event_type\":\n \"alert\"}\n]\n";
+        assert_eq!(lines(&read(text, true)), [('R', 2), ('S', 3), ('R', 5)]);
+    }
+
+    #[test]
+    fn truncated_array_is_rejected_not_lost() {
+        let items = read("[{\"event_type\": \"alert\"}, {\"event_type\": \"al", true);
+        assert_eq!(lines(&items), [('R', 1), ('X', 1)]);
+    }
+
+    #[test]
+    fn lines_with_bad_json_and_blank_lines() {
+        let items = read("{\"id\": 1}\n\nnot json\n[1]\n{\"id\": 2", false);
+        assert_eq!(lines(&items), [('R', 1), ('X', 3), ('X', 4), ('X', 5)]);
+    }
+
+    #[test]
+    fn crlf_and_bom() {
+        let items = read("\u{feff}{\"id\": 1}\r\n{\"id\": 2}\r\n", false);
+        assert_eq!(lines(&items), [('R', 1), ('R', 2)]);
+    }
+}

@@ -1,0 +1,153 @@
+//! From raw input fields to a typed [`Record`].
+//!
+//! Canonical inputs name record fields directly. Suricata and Snort are
+//! mapped by the ruleset's `mappings`: paths into the input, value maps,
+//! constants, then ordered rules on the partly built record (the first rule
+//! that matches sets each field still absent).
+
+use std::borrow::Cow;
+
+use super::{InputFormat, RawFields, RawRecord};
+use crate::diagnostic::suggest;
+use crate::record::{Record, Value, parse_value};
+use crate::ruleset::Ruleset;
+use crate::ruleset::model::{FieldId, Mapping, Stage};
+
+/// Turns raw records of one format into typed records.
+pub struct Mapper<'r> {
+    ruleset: &'r Ruleset,
+    mapping: Option<&'r Mapping>,
+}
+
+/// Why a record could not be mapped; becomes its reject reason.
+pub type MapError = String;
+
+impl<'r> Mapper<'r> {
+    /// A mapper for one input format. Mapped formats need the ruleset's
+    /// mapping for them.
+    pub fn new(ruleset: &'r Ruleset, format: InputFormat) -> Result<Self, String> {
+        let mapping = match format {
+            InputFormat::Csv | InputFormat::Jsonl => None,
+            InputFormat::Suricata | InputFormat::Snort => {
+                let name = format.name();
+                Some(ruleset.mappings.iter().find(|m| m.format.value == name).ok_or_else(|| {
+                    format!("the ruleset `{}` has no `mappings: {name}:` to read {name} input with", ruleset.meta.id.value)
+                })?)
+            }
+        };
+        Ok(Mapper { ruleset, mapping })
+    }
+
+    /// Input column or key names that are not fields of the ruleset, each
+    /// with a suggestion: worth a warning, since a misspelt header
+    /// (`catgory`) would otherwise silently leave every record without it.
+    pub fn unknown_names<'a>(&self, names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+        if self.mapping.is_some() {
+            return Vec::new();
+        }
+        let inputs = self.input_fields();
+        names
+            .into_iter()
+            .filter(|n| !n.is_empty() && self.field(n).is_none())
+            .map(|n| match suggest::did_you_mean(n, inputs.iter().copied()) {
+                Some(best) => format!("`{n}` (did you mean `{best}`?)"),
+                None => format!("`{n}`"),
+            })
+            .collect()
+    }
+
+    fn input_fields(&self) -> Vec<&'r str> {
+        self.ruleset
+            .fields
+            .iter()
+            .filter(|f| f.stage == Stage::Input)
+            .map(|f| f.name.value.as_str())
+            .collect()
+    }
+
+    fn field(&self, name: &str) -> Option<FieldId> {
+        self.ruleset
+            .field_id(name)
+            .filter(|id| self.ruleset.field(*id).stage == Stage::Input)
+    }
+
+    /// Fills `record` from `raw`. `record` is cleared first.
+    pub fn map(&self, raw: &RawRecord, record: &mut Record) -> Result<(), MapError> {
+        record.clear();
+        match self.mapping {
+            None => {
+                for (name, value) in raw.fields.entries() {
+                    let (Some(field), Some(text)) = (self.field(name), value) else {
+                        continue;
+                    };
+                    record.set(field, Some(self.parse(field, &text)?));
+                }
+            }
+            Some(mapping) => self.apply_mapping(mapping, &raw.fields, record)?,
+        }
+        self.apply_fallbacks(record);
+        Ok(())
+    }
+
+    fn apply_mapping(
+        &self,
+        mapping: &Mapping,
+        fields: &RawFields,
+        record: &mut Record,
+    ) -> Result<(), MapError> {
+        for source in &mapping.fields {
+            let Some(text) = source.paths.iter().find_map(|p| fields.get(p)) else {
+                continue;
+            };
+            let value = if source.map.is_empty() {
+                self.parse(source.field, &text)?
+            } else {
+                let key = text.trim().to_lowercase();
+                match source.map.iter().find(|(k, _)| *k == key) {
+                    Some((_, v)) => v.clone(),
+                    None => match &source.default {
+                        Some(v) => v.clone(),
+                        None => self.parse(source.field, &text)?,
+                    },
+                }
+            };
+            record.set(source.field, Some(value));
+        }
+        for (field, value) in &mapping.set {
+            if record.get(*field).is_none() {
+                record.set(*field, Some(value.clone()));
+            }
+        }
+        for rule in &mapping.rules {
+            if rule.when.matches(record) {
+                for (field, value) in &rule.set {
+                    if record.get(*field).is_none() {
+                        record.set(*field, Some(value.clone()));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_fallbacks(&self, record: &mut Record) {
+        for (i, def) in self.ruleset.fields.iter().enumerate() {
+            let id = FieldId::from_index(i);
+            if let (None, Some(fallback)) = (record.get(id), def.fallback) {
+                let value = record.get(fallback).cloned();
+                record.set(id, value);
+            }
+        }
+    }
+
+    fn parse(&self, field: FieldId, text: &Cow<'_, str>) -> Result<Value, MapError> {
+        let def = self.ruleset.field(field);
+        parse_value(
+            &def.ty,
+            text,
+            self.ruleset.meta.timezone.value,
+            (def.min, def.max),
+        )
+        .map_err(|e| format!("field `{}`: {e}", def.name.value))
+    }
+}

@@ -1,0 +1,318 @@
+//! Tabular inputs: canonical CSV with a header, and Snort `alert_csv`.
+
+use std::io::BufRead;
+use std::sync::Arc;
+
+use super::{
+    InputError, Item, MAX_RECORD_BYTES, Origin, RawFields, RawRecord, Reject, read_line_limited,
+};
+
+/// Reads CSV rows as raw records.
+pub struct TableReader {
+    kind: Kind,
+    name: Arc<str>,
+}
+
+enum Kind {
+    /// Canonical CSV: the csv crate, header names from the first row.
+    Canonical {
+        reader: csv::Reader<Box<dyn BufRead + Send>>,
+        header: Arc<[String]>,
+        record: csv::ByteRecord,
+    },
+    /// Snort: one record per line, layout chosen by column count.
+    Headerless {
+        reader: Box<dyn BufRead + Send>,
+        layouts: Vec<Arc<[String]>>,
+        line: u64,
+        buf: Vec<u8>,
+    },
+}
+
+impl TableReader {
+    /// A canonical CSV input; its first row names the fields.
+    pub fn canonical(reader: Box<dyn BufRead + Send>, name: Arc<str>) -> Result<Self, InputError> {
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+        let header: Vec<String> = match reader.byte_headers() {
+            Ok(h) => h
+                .iter()
+                .map(|c| String::from_utf8_lossy(c).trim().to_owned())
+                .collect(),
+            Err(e) => {
+                return Err(InputError::Format {
+                    path: name.to_string(),
+                    message: format!("cannot read the header row: {e}"),
+                });
+            }
+        };
+        for (i, column) in header.iter().enumerate() {
+            if !column.is_empty() && header.iter().skip(i + 1).any(|c| c == column) {
+                return Err(InputError::Format {
+                    path: name.to_string(),
+                    message: format!("line 1: column `{column}` appears twice in the header"),
+                });
+            }
+        }
+        Ok(TableReader {
+            kind: Kind::Canonical {
+                reader,
+                header: header.into(),
+                record: csv::ByteRecord::new(),
+            },
+            name,
+        })
+    }
+
+    /// A headerless input whose rows are read with the layout of their
+    /// column count.
+    pub fn headerless(
+        reader: Box<dyn BufRead + Send>,
+        name: Arc<str>,
+        layouts: Vec<Vec<String>>,
+    ) -> Result<Self, InputError> {
+        if layouts.is_empty() {
+            return Err(InputError::Format {
+                path: name.to_string(),
+                message: "Snort alert_csv has no header: the ruleset's snort mapping or --snort-columns must give the columns".into(),
+            });
+        }
+        Ok(TableReader {
+            kind: Kind::Headerless {
+                reader,
+                layouts: layouts.into_iter().map(Arc::from).collect(),
+                line: 0,
+                buf: Vec::new(),
+            },
+            name,
+        })
+    }
+}
+
+impl Iterator for TableReader {
+    type Item = Result<Item, InputError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let name = Arc::clone(&self.name);
+        match &mut self.kind {
+            Kind::Canonical {
+                reader,
+                header,
+                record,
+            } => match reader.read_byte_record(record) {
+                Ok(false) => None,
+                Ok(true) => {
+                    let line = record.position().map_or(0, |p| p.line());
+                    let origin = Origin { input: name, line };
+                    Some(Ok(canonical_item(origin, header, record)))
+                }
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    match e.into_kind() {
+                        csv::ErrorKind::Io(source) => Some(Err(InputError::Io {
+                            path: name.to_string(),
+                            source,
+                        })),
+                        other => Some(Ok(Item::Rejected(Reject {
+                            origin: Origin { input: name, line },
+                            reason: format!("unreadable CSV row: {other:?}"),
+                            raw: String::new(),
+                        }))),
+                    }
+                }
+            },
+            Kind::Headerless {
+                reader,
+                layouts,
+                line,
+                buf,
+            } => loop {
+                let read = match read_line_limited(reader.as_mut(), buf, MAX_RECORD_BYTES) {
+                    Ok(read) => read?,
+                    Err(source) => {
+                        return Some(Err(InputError::Io {
+                            path: name.to_string(),
+                            source,
+                        }));
+                    }
+                };
+                *line += 1;
+                let origin = Origin {
+                    input: Arc::clone(&name),
+                    line: *line,
+                };
+                if !read {
+                    return Some(Ok(Item::Rejected(Reject {
+                        origin,
+                        reason: format!("line longer than {MAX_RECORD_BYTES} bytes"),
+                        raw: String::new(),
+                    })));
+                }
+                let text = match std::str::from_utf8(buf) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        return Some(Ok(Item::Rejected(Reject {
+                            origin,
+                            reason: format!(
+                                "not valid UTF-8 (byte {} of the line)",
+                                e.valid_up_to() + 1
+                            ),
+                            raw: String::from_utf8_lossy(buf).trim_end().to_owned(),
+                        })));
+                    }
+                };
+                let text = if *line == 1 {
+                    text.trim_start_matches('\u{feff}')
+                } else {
+                    text
+                };
+                let text = text.trim_end_matches(['\r', '\n']);
+                if text.trim().is_empty() {
+                    continue;
+                }
+                return Some(Ok(headerless_item(origin, text, layouts)));
+            },
+        }
+    }
+}
+
+fn canonical_item(origin: Origin, header: &Arc<[String]>, record: &csv::ByteRecord) -> Item {
+    let raw = || {
+        record
+            .iter()
+            .map(String::from_utf8_lossy)
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    if record.len() != header.len() {
+        return Item::Rejected(Reject {
+            origin,
+            reason: format!(
+                "expected {} columns (as the header has), found {}",
+                header.len(),
+                record.len()
+            ),
+            raw: raw(),
+        });
+    }
+    let mut values = Vec::with_capacity(record.len());
+    for (i, cell) in record.iter().enumerate() {
+        match std::str::from_utf8(cell) {
+            Ok(text) => values.push(text.to_owned()),
+            Err(_) => {
+                let column = header.get(i).map_or("?", String::as_str);
+                return Item::Rejected(Reject {
+                    origin,
+                    reason: format!("column `{column}` is not valid UTF-8"),
+                    raw: raw(),
+                });
+            }
+        }
+    }
+    Item::Record(RawRecord {
+        origin,
+        fields: RawFields::Columns {
+            names: Arc::clone(header),
+            values,
+        },
+    })
+}
+
+fn headerless_item(origin: Origin, text: &str, layouts: &[Arc<[String]>]) -> Item {
+    let cells = match split_alert_csv(text) {
+        Ok(cells) => cells,
+        Err(reason) => {
+            return Item::Rejected(Reject {
+                origin,
+                reason,
+                raw: text.to_owned(),
+            });
+        }
+    };
+    match layouts.iter().find(|l| l.len() == cells.len()) {
+        Some(layout) => Item::Record(RawRecord {
+            origin,
+            fields: RawFields::Columns {
+                names: Arc::clone(layout),
+                values: cells,
+            },
+        }),
+        None => {
+            let counts = layouts
+                .iter()
+                .map(|l| l.len().to_string())
+                .collect::<Vec<_>>()
+                .join(" or ");
+            Item::Rejected(Reject {
+                origin,
+                reason: format!(
+                    "row has {} columns; the Snort layouts have {counts} (set them with --snort-columns)",
+                    cells.len()
+                ),
+                raw: text.to_owned(),
+            })
+        }
+    }
+}
+
+/// Splits one `alert_csv` line. Snort writes `, ` between fields and quotes
+/// the message, so a quote after leading spaces still opens a quoted field
+/// (the csv crate would read it literally and split at the commas inside).
+pub fn split_alert_csv(line: &str) -> Result<Vec<String>, String> {
+    let mut cells = Vec::new();
+    let mut chars = line.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| *c == ' ' || *c == '\t') {
+            chars.next();
+        }
+        let mut cell = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            loop {
+                match chars.next() {
+                    Some('"') if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        cell.push('"');
+                    }
+                    Some('"') => break,
+                    Some(c) => cell.push(c),
+                    None => return Err("unterminated quoted field".into()),
+                }
+            }
+            while chars.peek().is_some_and(|c| *c != ',') {
+                if let Some(c) = chars.next() {
+                    if !c.is_whitespace() {
+                        return Err(format!("unexpected `{c}` after a quoted field"));
+                    }
+                }
+            }
+        } else {
+            while let Some(c) = chars.peek().copied() {
+                if c == ',' {
+                    break;
+                }
+                cell.push(c);
+                chars.next();
+            }
+        }
+        cells.push(cell.trim().to_owned());
+        if chars.next().is_none() {
+            return Ok(cells);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alert_csv_quotes_after_spaces() {
+        let cells = split_alert_csv(r#"1499169318, 192.168.10.5, 49232, 23.50.75.27, 80, TCP, 119, 241, "(http_inspect) a, b ""c""""#).unwrap();
+        assert_eq!(cells.len(), 9);
+        assert_eq!(cells[8], r#"(http_inspect) a, b "c""#);
+        assert_eq!(cells[1], "192.168.10.5");
+        let cells = split_alert_csv("224.0.0.22, , 192.168.10.5, ").unwrap();
+        assert_eq!(cells, ["224.0.0.22", "", "192.168.10.5", ""]);
+        assert!(split_alert_csv(r#"a, "open"#).is_err());
+    }
+}

@@ -1,0 +1,8 @@
+//! Writing results: files that appear whole or not at all, and the row
+//! formats of each command.
+
+mod atomic;
+pub mod classification;
+pub mod rejects;
+
+pub use atomic::{Destination, Sink};
