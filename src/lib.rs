@@ -13,6 +13,7 @@ pub mod classify;
 pub mod cli;
 pub mod condition;
 pub mod diagnostic;
+pub mod explain;
 pub mod input;
 pub mod output;
 pub mod record;

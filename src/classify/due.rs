@@ -19,6 +19,8 @@ pub struct Due {
     pub start: DateTime<Tz>,
     /// The window.
     pub window: Window,
+    /// Working days counted, for a window in working days.
+    pub counted: Vec<NaiveDate>,
     /// Days skipped when counting working days, with why.
     pub skipped: Vec<(NaiveDate, NonWorkingReason)>,
 }
@@ -44,7 +46,7 @@ pub fn compute(
     };
     let start_utc = start.with_timezone(&Utc);
     let start = start.with_timezone(&calendar.tz());
-    let mut skipped = Vec::new();
+    let (mut counted, mut skipped) = (Vec::new(), Vec::new());
     let at = match response.window {
         Window::Immediately => Some(start),
         Window::Within(duration) => match duration.unit {
@@ -57,6 +59,7 @@ pub fn compute(
                 .working_days_after(start_utc, duration.amount)
                 .ok()
                 .map(|due| {
+                    counted = due.counted;
                     skipped = due.skipped;
                     due.due
                 }),
@@ -72,6 +75,7 @@ pub fn compute(
         from,
         start,
         window: response.window,
+        counted,
         skipped,
     }))
 }

@@ -4,11 +4,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::common::{load_allocations, load_ruleset};
+use super::common::{load_allocations, load_ruleset, read_options};
 use super::{EXIT_OK, EXIT_USAGE};
 use crate::classify::Classifier;
 use crate::classify::batch::Batch;
-use crate::input::{InputFormat, ReadOptions, Reject};
+use crate::input::{InputFormat, Reject};
 use crate::output::classification::{RowFormat, RowWriter};
 use crate::output::rejects::RejectsWriter;
 use crate::output::{Destination, Sink};
@@ -75,14 +75,7 @@ pub fn run(args: ClassifyArgs) -> u8 {
         }
     }
     let classifier = Classifier::new(&ruleset, allocations);
-    let options = ReadOptions {
-        snort_layouts: snort_layouts(&args.snort_columns, &ruleset),
-        field_names: ruleset
-            .fields
-            .iter()
-            .map(|f| f.name.value.clone())
-            .collect(),
-    };
+    let options = read_options(&ruleset, &args.snort_columns);
     let batch = Batch {
         classifier: &classifier,
         inputs: &args.inputs,
@@ -162,22 +155,5 @@ fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => a == b,
-    }
-}
-
-/// Layouts from `--snort-columns`, or the ruleset's snort mapping.
-fn snort_layouts(given: &[String], ruleset: &crate::ruleset::Ruleset) -> Vec<Vec<String>> {
-    if given.is_empty() {
-        ruleset
-            .mappings
-            .iter()
-            .find(|m| m.format.value == "snort")
-            .map(|m| m.layouts.clone())
-            .unwrap_or_default()
-    } else {
-        given
-            .iter()
-            .map(|g| g.split(',').map(|c| c.trim().to_owned()).collect())
-            .collect()
     }
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crate::allocation::AllocationTable;
 use crate::diagnostic::{self, Diagnostics};
+use crate::input::ReadOptions;
 use crate::ruleset::{self, Ruleset};
 use crate::source::SourceMap;
 
@@ -57,4 +58,30 @@ pub fn load_allocations(
     AllocationTable::from_path(&path)
         .map(|t| Some(Arc::new(t)))
         .map_err(|e| format!("allocation table: {e}"))
+}
+
+/// Reader settings for a ruleset: Snort layouts from `--snort-columns` (each
+/// a comma-separated list) or else the ruleset's snort mapping.
+pub fn read_options(ruleset: &Ruleset, snort_columns: &[String]) -> ReadOptions {
+    let snort_layouts = if snort_columns.is_empty() {
+        ruleset
+            .mappings
+            .iter()
+            .find(|m| m.format.value == "snort")
+            .map(|m| m.layouts.clone())
+            .unwrap_or_default()
+    } else {
+        snort_columns
+            .iter()
+            .map(|g| g.split(',').map(|c| c.trim().to_owned()).collect())
+            .collect()
+    };
+    ReadOptions {
+        snort_layouts,
+        field_names: ruleset
+            .fields
+            .iter()
+            .map(|f| f.name.value.clone())
+            .collect(),
+    }
 }

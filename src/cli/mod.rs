@@ -7,6 +7,7 @@
 mod check;
 mod classify;
 mod common;
+mod explain;
 mod schema;
 
 use std::path::PathBuf;
@@ -38,6 +39,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Classify IDS exports and complaint records: level, declaration, agency, due time.
     Classify(classify::ClassifyArgs),
+    /// Explain why one record got its outcome: every test, the agency, the due time.
+    Explain(explain::ExplainArgs),
     /// Print the JSON Schema of the ruleset format.
     Schema(schema::SchemaArgs),
 }
@@ -48,6 +51,7 @@ pub fn run() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Classify(args) => classify::run(args),
+        Command::Explain(args) => explain::run(args),
         Command::Schema(args) => schema::run(args),
     };
     ExitCode::from(code)

@@ -9,6 +9,7 @@
 
 pub mod eval;
 pub mod parse;
+pub mod trace;
 
 use std::net::IpAddr;
 

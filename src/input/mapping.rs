@@ -5,8 +5,6 @@
 //! constants, then ordered rules on the partly built record (the first rule
 //! that matches sets each field still absent).
 
-use std::borrow::Cow;
-
 use super::{InputFormat, RawFields, RawRecord};
 use crate::diagnostic::suggest;
 use crate::record::{Record, Value, parse_value};
@@ -140,7 +138,7 @@ impl<'r> Mapper<'r> {
         }
     }
 
-    fn parse(&self, field: FieldId, text: &Cow<'_, str>) -> Result<Value, MapError> {
+    fn parse(&self, field: FieldId, text: &str) -> Result<Value, MapError> {
         let def = self.ruleset.field(field);
         parse_value(
             &def.ty,

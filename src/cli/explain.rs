@@ -1,0 +1,144 @@
+//! `docket explain`: why one record got its outcome.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::common::{load_allocations, load_ruleset, read_options};
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::classify::Classifier;
+use crate::explain::explain;
+use crate::input::mapping::Mapper;
+use crate::input::{InputFormat, Item, Origin};
+use crate::record::Record;
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Ruleset directory or file [default: rules/usda]
+    #[arg(long = "rules", value_name = "RULESET")]
+    rules: Option<PathBuf>,
+    /// TSO allocation table [default: the ruleset's]
+    #[arg(long, value_name = "FILE")]
+    allocations: Option<PathBuf>,
+    /// The record: its id, its FILE:LINE, or its line number [default: the first record]
+    #[arg(long, value_name = "ID")]
+    record: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    format: ExplainFormat,
+    /// Input format [default: from name and content]
+    #[arg(long, value_enum)]
+    input_format: Option<InputFormat>,
+    /// Snort alert_csv columns, comma-separated; repeat for several layouts
+    #[arg(long, value_name = "COLUMNS")]
+    snort_columns: Vec<String>,
+    /// The input holding the record; `-` is stdin
+    #[arg(value_name = "INPUT")]
+    input: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExplainFormat {
+    /// Indented text
+    Text,
+    /// One JSON document
+    Json,
+}
+
+fn wanted(record: Option<&str>, origin: &Origin, id: Option<&str>) -> bool {
+    match record {
+        None => true,
+        Some(want) => {
+            Some(want) == id
+                || want == origin.to_string()
+                || want.parse::<u64>().is_ok_and(|line| line == origin.line)
+        }
+    }
+}
+
+pub fn run(args: ExplainArgs) -> u8 {
+    let Some(ruleset) = load_ruleset(args.rules) else {
+        return EXIT_USAGE;
+    };
+    let allocations = match load_allocations(&ruleset, args.allocations.as_deref()) {
+        Ok(table) => table,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    };
+    let classifier = Classifier::new(&ruleset, allocations);
+    let options = read_options(&ruleset, &args.snort_columns);
+    let (items, format) = match crate::input::open(&args.input, args.input_format, &options) {
+        Ok(opened) => opened,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let mapper = match Mapper::new(&ruleset, format) {
+        Ok(m) => m,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    };
+    let want = args.record.as_deref();
+    let mut record = Record::with_fields(ruleset.fields.len());
+    for item in items {
+        let item = match item {
+            Ok(item) => item,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        };
+        match item {
+            Item::Record(raw) => {
+                let mapped = mapper.map(&raw, &mut record);
+                let id = classifier.record_id(&record);
+                if !wanted(want, &raw.origin, id.as_deref()) {
+                    continue;
+                }
+                if let Err(reason) = mapped {
+                    println!(
+                        "record {} is rejected: {reason}\n  {}",
+                        raw.origin,
+                        raw.raw_text()
+                    );
+                    return EXIT_OK;
+                }
+                let outcome = classifier.classify(&mut record, &raw.origin.to_string());
+                let explanation = explain(&classifier, &record, &outcome, &raw.origin);
+                let mut out = std::io::stdout().lock();
+                let written = match args.format {
+                    ExplainFormat::Text => write!(out, "{}", explanation.render_text()),
+                    ExplainFormat::Json => writeln!(
+                        out,
+                        "{}",
+                        serde_json::to_string_pretty(&explanation).unwrap_or_default()
+                    ),
+                };
+                return if written.is_ok() { EXIT_OK } else { EXIT_USAGE };
+            }
+            Item::Rejected(reject) if wanted(want, &reject.origin, None) && want.is_some() => {
+                println!(
+                    "record {} is rejected: {}\n  {}",
+                    reject.origin, reject.reason, reject.raw
+                );
+                return EXIT_OK;
+            }
+            Item::Skipped { origin, reason } if want.is_some() && wanted(want, &origin, None) => {
+                println!("record {origin} is skipped: {reason}");
+                return EXIT_OK;
+            }
+            _ => {}
+        }
+    }
+    match want {
+        Some(id) => eprintln!("error: no record `{id}` in {}", args.input.display()),
+        None => eprintln!("error: {} holds no record", args.input.display()),
+    }
+    EXIT_FINDINGS
+}
