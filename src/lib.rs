@@ -7,6 +7,7 @@
 //! rules, and the classification and audit engines apply it.
 
 pub mod allocation;
+pub mod audit;
 pub mod calendar;
 pub mod check;
 pub mod classify;

@@ -20,6 +20,7 @@
 //! keeps the offset it had at the end of 2099 all year (standard time in
 //! America/New_York).
 
+mod duration;
 mod error;
 mod fiscal;
 mod holidays;

@@ -1,12 +1,12 @@
 //! When the response to a record is due, from its level's window.
 
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use crate::calendar::{Calendar, NonWorkingReason};
 use crate::record::{Record, Value};
 use crate::ruleset::Ruleset;
-use crate::ruleset::model::{DurationUnit, FieldId, LevelId, Window};
+use crate::ruleset::model::{FieldId, LevelId, Window};
 
 /// A due time and how it was reached, for `explain`.
 #[derive(Clone, Debug)]
@@ -26,7 +26,8 @@ pub struct Due {
 }
 
 /// The due time of a record at `level`: `Ok(None)` if the level has no
-/// window, `Err(field)` if the window's start field is absent.
+/// window, `Err(field)` if the window's start field is absent (or so far
+/// from today that no calendar covers it).
 pub fn compute(
     ruleset: &Ruleset,
     calendar: &Calendar,
@@ -46,36 +47,26 @@ pub fn compute(
     };
     let start_utc = start.with_timezone(&Utc);
     let start = start.with_timezone(&calendar.tz());
-    let (mut counted, mut skipped) = (Vec::new(), Vec::new());
-    let at = match response.window {
-        Window::Immediately => Some(start),
-        Window::Within(duration) => match duration.unit {
-            DurationUnit::Minutes => Some(start + TimeDelta::minutes(i64::from(duration.amount))),
-            DurationUnit::Hours => calendar.hours_after(start_utc, duration.amount).ok(),
-            DurationUnit::CalendarDays => calendar
-                .calendar_days_after(start_utc, duration.amount)
-                .ok(),
-            DurationUnit::WorkingDays => calendar
-                .working_days_after(start_utc, duration.amount)
-                .ok()
-                .map(|due| {
-                    counted = due.counted;
-                    skipped = due.skipped;
-                    due.due
-                }),
+    let due = match response.window {
+        Window::Immediately => Due {
+            at: start,
+            from,
+            start,
+            window: response.window,
+            counted: Vec::new(),
+            skipped: Vec::new(),
         },
+        Window::Within(duration) => {
+            let added = calendar.add(start_utc, duration).map_err(|_| from)?;
+            Due {
+                at: added.due,
+                from,
+                start,
+                window: response.window,
+                counted: added.counted,
+                skipped: added.skipped,
+            }
+        }
     };
-    // A calendar error means a date outside 1971-9999: no due time can be
-    // given, and the start field is the one to blame.
-    let Some(at) = at else {
-        return Err(from);
-    };
-    Ok(Some(Due {
-        at,
-        from,
-        start,
-        window: response.window,
-        counted,
-        skipped,
-    }))
+    Ok(Some(due))
 }

@@ -4,6 +4,7 @@
 //! or gate found problems, 2 a usage or input error. Human text goes to
 //! stderr; data goes to stdout or `-o`.
 
+mod audit;
 mod check;
 mod classify;
 mod common;
@@ -41,6 +42,8 @@ enum Command {
     Classify(classify::ClassifyArgs),
     /// Explain why one record got its outcome: every test, the agency, the due time.
     Explain(explain::ExplainArgs),
+    /// Audit incident histories: deadlines met or breached, POA&Ms and notifications owed.
+    Audit(audit::AuditArgs),
     /// Print the JSON Schema of the ruleset format.
     Schema(schema::SchemaArgs),
 }
@@ -52,6 +55,7 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Classify(args) => classify::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Audit(args) => audit::run(args),
         Command::Schema(args) => schema::run(args),
     };
     ExitCode::from(code)

@@ -3,6 +3,9 @@
 
 mod atomic;
 pub mod classification;
+pub mod findings;
+pub mod poam;
+pub mod quarterly;
 pub mod rejects;
 
 pub use atomic::{Destination, Sink};
