@@ -118,8 +118,10 @@ impl Context<'_> {
 }
 
 /// Evaluates `deadline` (the `index`-th of the ruleset) for `incident`,
-/// once per unit for a per-unit deadline. Events out of order are reported
-/// through `quality`.
+/// once per unit for a per-unit deadline. The units are all those named by
+/// the incident's events with the same `per` attribute, not only by the
+/// deadline's own events, so a unit named only as affected owes every step.
+/// Events out of order are reported through `quality`.
 pub fn evaluate(
     cx: &Context<'_>,
     index: usize,
@@ -279,7 +281,7 @@ fn evaluate_scope(
             evaluation.note = if margin >= TimeDelta::zero() {
                 format!("met with {} to spare", human(margin))
             } else {
-                format!("{} late", human(-margin))
+                format!("{} late", lateness(margin))
             };
             if margin < TimeDelta::zero() {
                 evaluation.working_days_late = late_days(end_utc);
@@ -306,7 +308,7 @@ fn evaluate_scope(
                 "never done: the incident closed (`{}` at {}) {} after it was due",
                 name(closed.event),
                 closed.at.to_rfc3339(),
-                human(closed_utc - due_utc)
+                lateness(due_utc - closed_utc)
             );
         }
         (None, None) => {
@@ -318,11 +320,29 @@ fn evaluate_scope(
             } else {
                 evaluation.status = Status::Overdue;
                 evaluation.working_days_late = late_days(cx.as_of);
-                evaluation.note = format!("{} past due and still open", human(-margin));
+                evaluation.note = format!("{} past due and still open", lateness(margin));
             }
         }
     }
     Ok(evaluation)
+}
+
+/// A margin in whole minutes, as reported: time to spare is rounded down
+/// (a deadline met to the second has 0 to spare), and so is lateness, but
+/// anything late is at least one minute late, so a breach or an overdue
+/// deadline never shows a margin of 0.
+pub fn margin_minutes(margin: TimeDelta) -> i64 {
+    let minutes = margin.num_minutes();
+    if margin < TimeDelta::zero() {
+        minutes.min(-1)
+    } else {
+        minutes
+    }
+}
+
+/// How late a negative margin is, in words (see [`margin_minutes`]).
+fn lateness(margin: TimeDelta) -> String {
+    human(TimeDelta::minutes(-margin_minutes(margin)))
 }
 
 /// A duration as people say it: `2d 3h 15m`, `59m`, `0m` (seconds are
@@ -347,5 +367,15 @@ mod tests {
         assert_eq!(human(TimeDelta::minutes(61)), "1h 1m");
         assert_eq!(human(TimeDelta::minutes(3 * 1440 + 125)), "3d 2h 5m");
         assert_eq!(human(TimeDelta::seconds(59)), "0m");
+    }
+
+    #[test]
+    fn anything_late_is_at_least_a_minute_late() {
+        assert_eq!(margin_minutes(TimeDelta::seconds(59)), 0);
+        assert_eq!(margin_minutes(TimeDelta::zero()), 0);
+        assert_eq!(margin_minutes(TimeDelta::nanoseconds(-1)), -1);
+        assert_eq!(margin_minutes(TimeDelta::seconds(-30)), -1);
+        assert_eq!(margin_minutes(TimeDelta::seconds(-(9 * 3600) - 1)), -540);
+        assert_eq!(lateness(TimeDelta::seconds(-30)), "1m");
     }
 }

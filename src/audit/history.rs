@@ -298,6 +298,9 @@ impl<'r> HistoryReader<'r> {
             .get("events")
             .and_then(serde_json::Value::as_array)
             .ok_or("no `events` list")?;
+        // Every event of the line is checked before any is added: a rejected
+        // line contributes nothing.
+        let mut checked = Vec::with_capacity(events.len().max(1));
         if events.is_empty() {
             let row = Row {
                 incident: Some(incident.clone()),
@@ -306,7 +309,7 @@ impl<'r> HistoryReader<'r> {
                 scope: None,
                 attributes: attributes.clone(),
             };
-            self.add(row, origin)?;
+            checked.push(self.check(row, origin)?);
         }
         for (i, event) in events.iter().enumerate() {
             let row = Row {
@@ -316,8 +319,13 @@ impl<'r> HistoryReader<'r> {
                 scope: self.scopes.iter().find_map(|s| event.get(s).and_then(text)),
                 attributes: attributes.clone(),
             };
-            self.add(row, origin)
+            let row = self
+                .check(row, origin)
                 .map_err(|reason| format!("event {}: {reason}", i + 1))?;
+            checked.push(row);
+        }
+        for row in checked {
+            self.apply(row, origin);
         }
         Ok(())
     }
@@ -352,6 +360,13 @@ impl<'r> HistoryReader<'r> {
 
     /// Adds one event row (or, without `event`, only attributes) to its incident.
     fn add(&mut self, row: Row, origin: &Origin) -> Result<(), String> {
+        let row = self.check(row, origin)?;
+        self.apply(row, origin);
+        Ok(())
+    }
+
+    /// Checks and types one row without adding it.
+    fn check(&self, row: Row, origin: &Origin) -> Result<CheckedRow, String> {
         let ruleset = self.ruleset;
         let tz = ruleset.meta.timezone.value;
         let id = row.incident.as_deref().ok_or("no incident id")?;
@@ -386,6 +401,22 @@ impl<'r> HistoryReader<'r> {
                 .map_err(|e| format!("attribute `{name}`: {e}"))?;
             typed.push((field, parsed));
         }
+        Ok(CheckedRow {
+            id: id.to_owned(),
+            occurrence,
+            typed,
+        })
+    }
+
+    /// Adds a checked row to its incident.
+    fn apply(&mut self, row: CheckedRow, origin: &Origin) {
+        let ruleset = self.ruleset;
+        let CheckedRow {
+            id,
+            occurrence,
+            typed,
+        } = row;
+        let id = id.as_str();
         let index = match self.by_id.get(id) {
             Some(i) => *i,
             None => {
@@ -421,8 +452,14 @@ impl<'r> HistoryReader<'r> {
         if let Some(occurrence) = occurrence {
             incident.events.push(occurrence);
         }
-        Ok(())
     }
+}
+
+/// A row that passed [`HistoryReader::check`].
+struct CheckedRow {
+    id: String,
+    occurrence: Option<Occurrence>,
+    typed: Vec<(FieldId, Value)>,
 }
 
 /// One row's worth of history.

@@ -9,6 +9,7 @@
 pub mod deadline;
 pub mod exceptions;
 pub mod history;
+mod order;
 pub mod poam;
 
 use std::sync::Arc;
@@ -134,6 +135,7 @@ impl<'r> Auditor<'r> {
                 attributes: &view.attributes,
                 as_of,
             };
+            let first = audit.evaluations.len();
             for d in 0..ruleset.deadlines.len() {
                 for evaluation in deadline::evaluate(&cx, d, &view.incident, &mut quality) {
                     audit
@@ -142,6 +144,14 @@ impl<'r> Auditor<'r> {
                     audit.evaluations.push((index, evaluation));
                 }
             }
+            let evaluations: Vec<&Evaluation> =
+                audit.evaluations[first..].iter().map(|(_, e)| e).collect();
+            quality.extend(order::unmet_requirements(
+                ruleset,
+                &view.incident,
+                &evaluations,
+                as_of,
+            ));
             audit
                 .quality
                 .extend(quality.into_iter().map(|q| (index, q)));
@@ -205,11 +215,38 @@ impl<'r> Auditor<'r> {
     }
 }
 
-/// Data-quality findings a timeline shows on its own: an incident (or a
-/// unit) closed twice, and the same event recorded twice.
+/// Data-quality findings a timeline shows on its own: a unit given on an
+/// event that is not per unit (which no deadline would look at) or missing
+/// from one that is (which no unit's deadline would count), an incident (or
+/// a unit) closed twice, and the same event recorded twice.
 fn timeline_quality(ruleset: &Ruleset, incident: &Incident) -> Vec<String> {
     let mut out = Vec::new();
     let name = |e: EventId| ruleset.events[e.index()].id.value.as_str();
+    // The scope attribute a history may give (`unit`); a ruleset has one.
+    let scope_name = ruleset
+        .events
+        .iter()
+        .find_map(|e| e.per.as_ref())
+        .map_or("unit", |p| p.value.as_str());
+    for o in &incident.events {
+        match (&ruleset.events[o.event.index()].per, &o.scope) {
+            (None, Some(scope)) => out.push(format!(
+                "{}: `{}` at {} is not recorded per {scope_name}, so the {scope_name} {scope} given on it is ignored",
+                o.origin,
+                name(o.event),
+                o.at.to_rfc3339()
+            )),
+            (Some(per), None) => out.push(format!(
+                "{}: `{}` at {} is recorded per {} but names none, so no {}'s deadline counts it",
+                o.origin,
+                name(o.event),
+                o.at.to_rfc3339(),
+                per.value,
+                per.value
+            )),
+            _ => {}
+        }
+    }
     let closings: Vec<_> = incident
         .events
         .iter()

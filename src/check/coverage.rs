@@ -34,6 +34,18 @@ pub struct Gap {
     above_span: Span,
 }
 
+/// Criteria that differ only in their range of one numeric field: the
+/// field's value decides between them (`loss_usd` between
+/// `high.property-destruction` and `medium.property-destruction`). A record
+/// without the value cannot be placed by them, which classification flags.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Split {
+    /// The field.
+    pub field: FieldId,
+    /// The criteria, in ruleset order.
+    pub criteria: Vec<usize>,
+}
+
 /// One criterion's range on a field, within a group of comparable criteria.
 #[derive(Clone, Copy)]
 struct Range {
@@ -88,6 +100,19 @@ fn group_key(conjunction: &Conjunction) -> String {
         })
         .collect::<Vec<_>>()
         .join(";")
+}
+
+/// Every group of criteria that split a numeric field between them.
+pub fn splits(ruleset: &Ruleset, forms: &NormalForms) -> Vec<Split> {
+    groups(ruleset, forms)
+        .into_iter()
+        .filter_map(|(field, ranges)| {
+            let mut criteria: Vec<usize> = ranges.iter().map(|r| r.criterion).collect();
+            criteria.sort_unstable();
+            criteria.dedup();
+            (criteria.len() > 1).then_some(Split { field, criteria })
+        })
+        .collect()
 }
 
 /// Every interior gap between comparable criteria.

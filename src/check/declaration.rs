@@ -59,8 +59,11 @@ pub fn report(ruleset: &Ruleset, forms: &NormalForms, out: &mut Diagnostics) {
             Code::DeclarationConflict,
             withhold.id.span,
             format!(
-                "policy conflict: `{}` ({}) forbids declaring records that {} require declaring",
-                withhold.id.value, withhold.citation.value, names
+                "policy conflict: `{}` ({}) forbids declaring records that {} {} declaring",
+                withhold.id.value,
+                withhold.citation.value,
+                names,
+                if conflicting.len() == 1 { "requires" } else { "require" }
             ),
         )
         .with_label("withholds declaration")

@@ -14,7 +14,7 @@ mod shadowing;
 mod usage;
 
 pub use constraints::{Conjunction, FieldConstraint, Interval, Key, from_units, to_units};
-pub use coverage::{Gap, gaps};
+pub use coverage::{Gap, Split, gaps, splits};
 pub use forms::NormalForms;
 
 use crate::diagnostic::Diagnostics;

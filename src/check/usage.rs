@@ -63,6 +63,7 @@ pub fn report(ruleset: &Ruleset, forms: &NormalForms, out: &mut Diagnostics) {
                     deadline.id.span,
                     format!("deadline `{}` can never apply", deadline.id.value),
                 )
+                .with_label("never starts")
                 .with_secondary(span, "no incident satisfies this condition")
                 .with_help("its `applies` condition contradicts itself"),
             );
@@ -77,6 +78,7 @@ pub fn report(ruleset: &Ruleset, forms: &NormalForms, out: &mut Diagnostics) {
             if !scoped {
                 out.push(
                     Diagnostic::warning(Code::DeadlineCannotStart, per.span, format!("deadline `{}` is evaluated per `{}`, but none of its events carries it", deadline.id.value, per.value))
+                        .with_label(format!("no event of this deadline has `per: {}`", per.value))
                         .with_help(format!("mark the unit-level events with `per: {}`", per.value)),
                 );
             }
@@ -96,6 +98,13 @@ fn unused_events(ruleset: &Ruleset, out: &mut Diagnostics) {
                 .map(|e| e.value),
         );
     }
+    used.extend(
+        ruleset
+            .events
+            .iter()
+            .filter_map(|e| e.requires.as_ref())
+            .map(|e| e.value),
+    );
     for (i, event) in ruleset.events.iter().enumerate() {
         let id = EventId::from_index(i);
         let counts_as_used = event
@@ -116,12 +125,7 @@ fn unused_events(ruleset: &Ruleset, out: &mut Diagnostics) {
 fn unused_definitions(ruleset: &Ruleset, out: &mut Diagnostics) {
     let mut lists: BTreeSet<ListId> = BTreeSet::new();
     let mut thresholds: BTreeSet<ThresholdId> = BTreeSet::new();
-    let conditions = ruleset
-        .criteria
-        .iter()
-        .map(|c| &c.when)
-        .chain(ruleset.triggers.iter().map(|t| &t.when))
-        .chain(ruleset.deadlines.iter().filter_map(|d| d.applies.as_ref()));
+    let conditions = ruleset.rule_conditions();
     for condition in conditions {
         for test in condition.tests() {
             match &test.op {

@@ -1,7 +1,7 @@
 //! Classifying whole inputs: every record read is classified, rejected or
 //! skipped, and the summary says how many of each.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use super::{Classifier, Declared, Flag};
@@ -9,6 +9,7 @@ use crate::input::mapping::Mapper;
 use crate::input::{InputError, InputFormat, Item, ReadOptions, Reject};
 use crate::output::classification::{RowWriter, row};
 use crate::record::Record;
+use crate::ruleset::model::IncidentNumbering;
 
 /// The counts of a run. `read == classified + rejected + skipped`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -90,7 +91,8 @@ pub struct Batch<'a, 'r> {
 impl Batch<'_, '_> {
     /// Classifies every input in order, writing rows to `rows` and rejects
     /// to `on_reject`. `on_warning` receives remarks about inputs (unknown
-    /// columns).
+    /// columns, two declared records with one id, which would share an
+    /// incident number).
     pub fn run(
         &self,
         rows: &mut RowWriter,
@@ -100,6 +102,8 @@ impl Batch<'_, '_> {
         let ruleset = self.classifier.ruleset();
         let mut summary = Summary::default();
         let mut record = Record::with_fields(ruleset.fields.len());
+        // Per-record incident numbers given so far, and where.
+        let mut numbered: HashMap<String, String> = HashMap::new();
         for path in self.inputs {
             let (items, format) = crate::input::open(path, self.format, &self.options)?;
             let mapper = Mapper::new(ruleset, format)
@@ -161,6 +165,21 @@ impl Batch<'_, '_> {
                 }
                 if outcome.flags.contains(&Flag::Unallocated) {
                     summary.unallocated += 1;
+                }
+                let per_record = outcome.trigger.is_some_and(|t| {
+                    ruleset.triggers[t.index()].numbering == IncidentNumbering::PerRecord
+                });
+                if let (Some(number), true) = (&outcome.incident_number, per_record) {
+                    let here = raw.origin.to_string();
+                    if let Some(first) = numbered.get(number) {
+                        on_warning(format!(
+                            "{here}: record `{}` gets incident number {number}, already given to the record at {first}: \
+                             record ids must be unique across the inputs of a run",
+                            self.classifier.record_id(&record).unwrap_or_default(),
+                        ));
+                    } else {
+                        numbered.insert(number.clone(), here);
+                    }
                 }
                 rows.write(&row(
                     self.classifier,

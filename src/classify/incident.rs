@@ -5,11 +5,18 @@
 //! count or the other records in the file. Records of one outbreak (USDA
 //! 3a(7): "one USDA incident number will be assigned for the entire
 //! process") hash the trigger and the outbreak's key fields instead of the
-//! record, so they share one number.
+//! record, so they share one number. A timestamp among those fields counts
+//! by its period (`outbreak_window`): the same worm a year later is another
+//! outbreak.
+//!
+//! A record's own number hashes its `id`, or else where it was read
+//! (`FILE:LINE`, the path as given): ids must be unique across the inputs of
+//! a run, which `classify` checks.
 
+use crate::calendar::FiscalYear;
 use crate::record::{Record, Value};
 use crate::ruleset::Ruleset;
-use crate::ruleset::model::{IncidentNumbering, TriggerId};
+use crate::ruleset::model::{IncidentNumbering, OutbreakWindow, TriggerId};
 
 /// The incident number of a record declared by `trigger`.
 pub fn number(ruleset: &Ruleset, trigger: TriggerId, record: &Record, record_id: &str) -> String {
@@ -21,20 +28,36 @@ pub fn number(ruleset: &Ruleset, trigger: TriggerId, record: &Record, record_id:
             hash.write(b"record");
             hash.write(record_id.as_bytes());
         }
-        IncidentNumbering::PerOutbreak(fields) => {
+        IncidentNumbering::PerOutbreak { fields, window } => {
             hash.write(b"outbreak");
             hash.write(definition.id.value.as_bytes());
             for field in fields {
-                let text = match record.get(*field) {
-                    Some(Value::Str(s)) => s.to_lowercase(),
-                    Some(other) => other.to_string(),
-                    None => String::new(),
+                let text = match (record.get(*field), window) {
+                    (Some(Value::Str(s)), _) => s.to_lowercase(),
+                    (Some(Value::Time(t)), Some(window)) => {
+                        period(*window, t.with_timezone(&ruleset.meta.timezone.value))
+                    }
+                    (Some(other), _) => other.to_string(),
+                    (None, _) => String::new(),
                 };
                 hash.write(text.as_bytes());
             }
         }
     }
     format!("ITN-{:010X}", hash.finish() >> 24)
+}
+
+/// The period of `at` an outbreak window names: `2026`, `FY2027`, `2026-11`.
+fn period(window: OutbreakWindow, at: chrono::DateTime<chrono_tz::Tz>) -> String {
+    use chrono::Datelike;
+    match window {
+        OutbreakWindow::Year => at.year().to_string(),
+        OutbreakWindow::FiscalYear => match FiscalYear::of_date(at.date_naive()) {
+            Ok(fy) => format!("FY{}", fy.year()),
+            Err(_) => at.year().to_string(),
+        },
+        OutbreakWindow::Month => format!("{}-{:02}", at.year(), at.month()),
+    }
 }
 
 /// FNV-1a, 64 bits: tiny, fast, and (unlike `std`'s hasher) the same on

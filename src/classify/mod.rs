@@ -24,7 +24,7 @@ pub use due::Due;
 
 use crate::allocation::AllocationTable;
 use crate::calendar::Calendar;
-use crate::check::{Gap, NormalForms, gaps};
+use crate::check::{Gap, NormalForms, Split, gaps, splits};
 use crate::record::{Record, Value};
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::{Effect, FieldId, LevelId, TriggerId};
@@ -64,6 +64,15 @@ pub enum Flag {
         /// The withholding triggers.
         withhold: Vec<TriggerId>,
     },
+    /// The record lacks the value of a numeric field that decides between
+    /// criteria of different levels, one of them more severe than the level
+    /// it got (`loss_usd` of a property destruction).
+    Missing {
+        /// The field.
+        field: FieldId,
+        /// The criteria the value would decide between, in ruleset order.
+        criteria: Vec<usize>,
+    },
     /// The level has a response window but the record lacks its start time.
     NoStartTime(FieldId),
     /// The record has addresses but none is in the allocation table.
@@ -102,6 +111,7 @@ pub struct Classifier<'r> {
     allocations: Option<Arc<AllocationTable>>,
     calendar: Calendar,
     gaps: Vec<Gap>,
+    splits: Vec<Split>,
     ip_fields: Vec<FieldId>,
     agency_field: Option<FieldId>,
     level_field: Option<FieldId>,
@@ -124,6 +134,7 @@ impl<'r> Classifier<'r> {
             allocations,
             calendar: calendar_of(ruleset),
             gaps: gaps(ruleset, &forms),
+            splits: splits(ruleset, &forms),
             ip_fields,
             agency_field: ruleset.field_id("agency"),
             level_field: ruleset.field_id("level"),
@@ -160,11 +171,17 @@ impl<'r> Classifier<'r> {
     /// (its `FILE:LINE`), for per-record incident numbers.
     pub fn classify(&self, record: &mut Record, fallback_id: &str) -> Classification {
         let mut flags = Vec::new();
-        let agency = self
-            .allocations
-            .as_deref()
-            .and_then(|table| agency::lookup(table, &self.ip_fields, record));
-        if let Some(field) = self.agency_field {
+        // Input never carries `agency` (it is derived), but a rule test or an
+        // incident's attributes may state it; a stated agency stands.
+        let stated = self.agency_field.is_some_and(|f| record.get(f).is_some());
+        let agency = if stated {
+            None
+        } else {
+            self.allocations
+                .as_deref()
+                .and_then(|table| agency::lookup(table, &self.ip_fields, record))
+        };
+        if let (Some(field), false) = (self.agency_field, stated) {
             record.set(
                 field,
                 agency
@@ -173,6 +190,7 @@ impl<'r> Classifier<'r> {
             );
         }
         if agency.is_none()
+            && !stated
             && self.allocations.is_some()
             && self.ip_fields.iter().any(|f| record.get(*f).is_some())
         {
@@ -198,6 +216,11 @@ impl<'r> Classifier<'r> {
         for (i, gap) in self.gaps.iter().enumerate() {
             if gap_contains(self.ruleset, gap, record) {
                 flags.push(Flag::Gap(i));
+            }
+        }
+        for split in &self.splits {
+            if let Some(flag) = missing(self.ruleset, split, level, record) {
+                flags.push(flag);
             }
         }
 
@@ -284,6 +307,37 @@ fn gap_contains(ruleset: &Ruleset, gap: &Gap, record: &Record) -> bool {
         && ruleset.criteria[gap.below]
             .when
             .matches_ignoring(gap.field, record)
+}
+
+/// The flag of a record without the value that decides between the
+/// criteria of `split`, when one of those it otherwise meets is more severe
+/// than the level it got: its level depends on the absent value.
+fn missing(
+    ruleset: &Ruleset,
+    split: &Split,
+    level: Option<LevelId>,
+    record: &Record,
+) -> Option<Flag> {
+    if record.get(split.field).is_some() {
+        return None;
+    }
+    let open: Vec<usize> = split
+        .criteria
+        .iter()
+        .copied()
+        .filter(|c| {
+            ruleset.criteria[*c]
+                .when
+                .matches_ignoring(split.field, record)
+        })
+        .collect();
+    let decides = open
+        .iter()
+        .any(|c| level.is_none_or(|l| ruleset.criteria[*c].level.value < l));
+    (decides && open.len() > 1).then_some(Flag::Missing {
+        field: split.field,
+        criteria: open,
+    })
 }
 
 /// The calendar a ruleset describes.

@@ -5,13 +5,12 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
 
-use super::common::{load_allocations, load_ruleset};
+use super::common::{load_allocations, load_ruleset, parse_time};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::audit::{Auditor, HistoryReader, Status, exceptions};
 use crate::calendar::FiscalQuarter;
 use crate::output::rejects::RejectsWriter;
 use crate::output::{Destination, Sink, findings, poam, quarterly};
-use crate::record::parse_timestamp;
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
@@ -90,10 +89,10 @@ pub fn run(args: AuditArgs) -> u8 {
         }
     };
     let as_of: DateTime<Utc> = match &args.as_of {
-        Some(text) => match parse_timestamp(text, tz) {
-            Ok(t) => t.with_timezone(&Utc),
-            Err(e) => {
-                eprintln!("error: --as-of: {e}");
+        Some(text) => match parse_time("--as-of", text, tz) {
+            Ok(t) => t,
+            Err(message) => {
+                eprintln!("error: {message}");
                 return EXIT_USAGE;
             }
         },

@@ -19,6 +19,8 @@ pub struct CheckArgs {
     /// Exit 1 on warnings too
     #[arg(long)]
     deny_warnings: bool,
+    #[command(flatten)]
+    ci: super::common::CiFiles,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -27,6 +29,8 @@ enum OutputFormat {
     Human,
     /// One JSON document on stdout
     Json,
+    /// GitHub Actions annotations on stdout
+    Github,
 }
 
 pub fn run(args: CheckArgs) -> u8 {
@@ -50,6 +54,16 @@ pub fn run(args: CheckArgs) -> u8 {
         return EXIT_USAGE;
     }
     emit(&diagnostics, &sources, args.format, &path);
+    let suite = crate::output::ci::check_suite(
+        format!("docket check {}", path.display()),
+        &diagnostics,
+        &sources,
+        args.deny_warnings,
+    );
+    if let Err(message) = args.ci.write(&suite, &diagnostics, &sources) {
+        eprintln!("error: {message}");
+        return EXIT_USAGE;
+    }
     let errors = diagnostics.count(Severity::Error);
     let warnings = diagnostics.count(Severity::Warning);
     if errors > 0 || (args.deny_warnings && warnings > 0) {
@@ -75,6 +89,11 @@ fn emit(
             });
             let mut out = std::io::stdout().lock();
             let _ = writeln!(out, "{report:#}");
+        }
+        OutputFormat::Github => {
+            let text = crate::output::ci::github::render(diagnostics, sources);
+            let _ = write!(std::io::stdout().lock(), "{text}");
+            eprintln!("{}", summary(diagnostics, path));
         }
         OutputFormat::Human => {
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();

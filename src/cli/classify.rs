@@ -74,6 +74,15 @@ pub fn run(args: ClassifyArgs) -> u8 {
             return EXIT_USAGE;
         }
     }
+    if let (Some(rejects), Destination::File(path)) = (&args.rejects, &output) {
+        if same_file(rejects, path) {
+            eprintln!(
+                "error: --rejects and -o name the same file ({}); give them different files",
+                path.display()
+            );
+            return EXIT_USAGE;
+        }
+    }
     let classifier = Classifier::new(&ruleset, allocations);
     let options = read_options(&ruleset, &args.snort_columns);
     let batch = Batch {
@@ -151,9 +160,22 @@ fn describe(destination: &Destination) -> String {
     }
 }
 
+/// Whether two paths name one file, even one that does not exist yet
+/// (`out.csv` and `./out.csv`): output files are written to a temporary file
+/// next to them, so two outputs to one name would corrupt each other.
 fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
+    fn resolve(path: &std::path::Path) -> Option<PathBuf> {
+        if let Ok(full) = path.canonicalize() {
+            return Some(full);
+        }
+        let parent = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        Some(parent.canonicalize().ok()?.join(path.file_name()?))
+    }
+    match (resolve(a), resolve(b)) {
+        (Some(a), Some(b)) => a == b,
         _ => a == b,
     }
 }

@@ -85,3 +85,57 @@ pub fn read_options(ruleset: &Ruleset, snort_columns: &[String]) -> ReadOptions 
             .collect(),
     }
 }
+
+/// Reads a time given on the command line (`--as-of`): RFC 3339, or a
+/// naive local time in the ruleset's zone.
+pub fn parse_time(
+    flag: &str,
+    text: &str,
+    tz: chrono_tz::Tz,
+) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    crate::record::parse_timestamp(text, tz)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|e| format!("{flag}: {e}"))
+}
+
+/// The CI report files a `check` or `test` run may write.
+#[derive(Debug, Default, clap::Args)]
+pub struct CiFiles {
+    /// Also write a JUnit XML report to FILE
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Also write a SARIF 2.1.0 log to FILE
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+}
+
+impl CiFiles {
+    /// Writes the requested files, each whole or not at all.
+    pub fn write(
+        &self,
+        suite: &crate::output::ci::Suite,
+        diagnostics: &Diagnostics,
+        sources: &SourceMap,
+    ) -> Result<(), String> {
+        use crate::output::ci::{junit, sarif};
+        if let Some(path) = &self.junit {
+            write_whole(path, &junit::render(suite))?;
+        }
+        if let Some(path) = &self.sarif {
+            let log = sarif::render(diagnostics, sources);
+            write_whole(path, &format!("{log:#}\n"))?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes `text` to `path` through a temporary file renamed into place.
+fn write_whole(path: &Path, text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let destination = crate::output::Destination::File(path.to_path_buf());
+    let mut sink = crate::output::Sink::open(&destination)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    sink.write_all(text.as_bytes())
+        .and_then(|()| sink.commit())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}

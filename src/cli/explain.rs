@@ -57,6 +57,37 @@ fn wanted(record: Option<&str>, origin: &Origin, id: Option<&str>) -> bool {
     }
 }
 
+/// Shows a record that was rejected or skipped, and so has no outcome to
+/// explain, in the format asked for.
+fn unread(
+    format: ExplainFormat,
+    origin: &Origin,
+    status: &str,
+    reason: &str,
+    raw: Option<&str>,
+) -> u8 {
+    let text = match format {
+        ExplainFormat::Text => match raw {
+            Some(raw) => format!("record {origin} is {status}: {reason}\n  {raw}"),
+            None => format!("record {origin} is {status}: {reason}"),
+        },
+        ExplainFormat::Json => {
+            let mut document = serde_json::json!({
+                "record": origin.to_string(),
+                "origin": origin.to_string(),
+                "status": status,
+                "reason": reason,
+            });
+            if let Some(raw) = raw {
+                document["raw"] = raw.into();
+            }
+            serde_json::to_string_pretty(&document).unwrap_or_default()
+        }
+    };
+    println!("{text}");
+    EXIT_OK
+}
+
 pub fn run(args: ExplainArgs) -> u8 {
     let Some(ruleset) = load_ruleset(args.rules) else {
         return EXIT_USAGE;
@@ -102,12 +133,13 @@ pub fn run(args: ExplainArgs) -> u8 {
                     continue;
                 }
                 if let Err(reason) = mapped {
-                    println!(
-                        "record {} is rejected: {reason}\n  {}",
-                        raw.origin,
-                        raw.raw_text()
+                    return unread(
+                        args.format,
+                        &raw.origin,
+                        "rejected",
+                        &reason,
+                        Some(&raw.raw_text()),
                     );
-                    return EXIT_OK;
                 }
                 let outcome = classifier.classify(&mut record, &raw.origin.to_string());
                 let explanation = explain(&classifier, &record, &outcome, &raw.origin);
@@ -123,15 +155,16 @@ pub fn run(args: ExplainArgs) -> u8 {
                 return if written.is_ok() { EXIT_OK } else { EXIT_USAGE };
             }
             Item::Rejected(reject) if wanted(want, &reject.origin, None) && want.is_some() => {
-                println!(
-                    "record {} is rejected: {}\n  {}",
-                    reject.origin, reject.reason, reject.raw
+                return unread(
+                    args.format,
+                    &reject.origin,
+                    "rejected",
+                    &reject.reason,
+                    Some(&reject.raw),
                 );
-                return EXIT_OK;
             }
             Item::Skipped { origin, reason } if want.is_some() && wanted(want, &origin, None) => {
-                println!("record {origin} is skipped: {reason}");
-                return EXIT_OK;
+                return unread(args.format, &origin, "skipped", &reason, None);
             }
             _ => {}
         }

@@ -8,8 +8,10 @@ mod audit;
 mod check;
 mod classify;
 mod common;
+mod diff;
 mod explain;
 mod schema;
+mod test;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -44,6 +46,10 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Audit incident histories: deadlines met or breached, POA&Ms and notifications owed.
     Audit(audit::AuditArgs),
+    /// Run the ruleset's test cases, with rule coverage.
+    Test(test::TestArgs),
+    /// Show what a rule change reclassifies: classify a corpus with two rulesets.
+    Diff(diff::DiffArgs),
     /// Print the JSON Schema of the ruleset format.
     Schema(schema::SchemaArgs),
 }
@@ -56,6 +62,8 @@ pub fn run() -> ExitCode {
         Command::Classify(args) => classify::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Test(args) => test::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Schema(args) => schema::run(args),
     };
     ExitCode::from(code)

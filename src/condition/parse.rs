@@ -169,7 +169,7 @@ fn report_unknown_field(cx: &mut Cx<'_>, scope: &Scope<'_>, key: &Key) {
     );
     diagnostic = match suggest::did_you_mean(&key.name, names) {
         Some(best) => diagnostic
-            .with_label(format!("no field `{}`; did you mean `{best}`?", key.name))
+            .with_label("not a field of this ruleset")
             .with_help(format!("did you mean `{best}`?")),
         None => diagnostic.with_help(
             "conditions test record fields defined under `fields:`, or combine tests with `any`, `all`, `not`",

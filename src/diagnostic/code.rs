@@ -56,6 +56,12 @@ pub enum Code {
     UnusedDefinition,
     /// A deadline that can never start.
     DeadlineCannotStart,
+    /// A rule test whose outcome differs from what it expects.
+    TestFailed,
+    /// A rule test that could not be run.
+    TestError,
+    /// A rule or bound no passing test exercises (`docket test --coverage`).
+    Uncovered,
 }
 
 impl Code {
@@ -85,6 +91,9 @@ impl Code {
         Code::UnusedEvent,
         Code::UnusedDefinition,
         Code::DeadlineCannotStart,
+        Code::TestFailed,
+        Code::TestError,
+        Code::Uncovered,
     ];
 
     /// The stable kebab-case name.
@@ -114,6 +123,9 @@ impl Code {
             Code::UnusedEvent => "unused-event",
             Code::UnusedDefinition => "unused-definition",
             Code::DeadlineCannotStart => "deadline-cannot-start",
+            Code::TestFailed => "test-failed",
+            Code::TestError => "test-error",
+            Code::Uncovered => "uncovered",
         }
     }
 
@@ -144,7 +156,16 @@ impl Code {
             Code::UnusedEvent => "an event nothing uses",
             Code::UnusedDefinition => "a list or threshold nothing references",
             Code::DeadlineCannotStart => "a deadline that can never start",
+            Code::TestFailed => "a rule test got another outcome than it expects",
+            Code::TestError => "a rule test could not be run",
+            Code::Uncovered => "a rule or bound that no passing test exercises",
         }
+    }
+
+    /// Whether `docket check` reports this code; the others come from
+    /// running rule tests (`docket test`).
+    pub fn is_from_check(self) -> bool {
+        !matches!(self, Code::TestFailed | Code::TestError | Code::Uncovered)
     }
 
     /// The text under the primary span when the check gives none.
@@ -154,6 +175,8 @@ impl Code {
             Code::UnknownField => "unknown field",
             Code::UnknownOperator => "unknown operator",
             Code::DuplicateId => "defined again here",
+            Code::Unsatisfiable => "no record can meet it",
+            Code::UnusedDefinition => "nothing references it",
             _ => "here",
         }
     }

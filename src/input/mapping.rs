@@ -83,7 +83,7 @@ impl<'r> Mapper<'r> {
             }
             Some(mapping) => self.apply_mapping(mapping, &raw.fields, record)?,
         }
-        self.apply_fallbacks(record);
+        record.apply_fallbacks(&self.ruleset.fields);
         Ok(())
     }
 
@@ -126,16 +126,6 @@ impl<'r> Mapper<'r> {
             }
         }
         Ok(())
-    }
-
-    fn apply_fallbacks(&self, record: &mut Record) {
-        for (i, def) in self.ruleset.fields.iter().enumerate() {
-            let id = FieldId::from_index(i);
-            if let (None, Some(fallback)) = (record.get(id), def.fallback) {
-                let value = record.get(fallback).cloned();
-                record.set(id, value);
-            }
-        }
     }
 
     fn parse(&self, field: FieldId, text: &str) -> Result<Value, MapError> {

@@ -226,6 +226,17 @@ pub fn describe_flag(classifier: &Classifier<'_>, flag: &Flag) -> String {
                 names(withhold)
             )
         }
+        Flag::Missing { field, criteria } => {
+            let names = |sep: &str, f: &dyn Fn(usize) -> String| {
+                criteria.iter().map(|c| f(*c)).collect::<Vec<_>>().join(sep)
+            };
+            format!(
+                "missing: {} decides between {} ({})",
+                ruleset.field(*field).name.value,
+                names(" and ", &|c| ruleset.criteria[c].id.value.clone()),
+                names("; ", &|c| ruleset.criteria[c].citation.value.clone()),
+            )
+        }
         Flag::NoStartTime(field) => {
             format!("no {}: due time unknown", ruleset.field(*field).name.value)
         }

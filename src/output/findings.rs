@@ -137,7 +137,9 @@ pub fn rows(ruleset: &Ruleset, audit: &Audit) -> Vec<FindingRow> {
                 .as_ref()
                 .map(|m| time(&m.at))
                 .unwrap_or_default(),
-            margin_minutes: evaluation.margin.map(|m| m.num_minutes()),
+            margin_minutes: evaluation
+                .margin
+                .map(crate::audit::deadline::margin_minutes),
             working_days_late: evaluation.working_days_late,
             detail,
             owed,

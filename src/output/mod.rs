@@ -2,7 +2,9 @@
 //! formats of each command.
 
 mod atomic;
+pub mod ci;
 pub mod classification;
+pub mod diff;
 pub mod findings;
 pub mod poam;
 pub mod quarterly;

@@ -257,7 +257,8 @@ fn agency_section(out: &mut String, ruleset: &Ruleset, audit: &Audit, incidents:
 }
 
 /// For each milestone event, the time from each incident's first event to
-/// that milestone's first occurrence (up to the audit time).
+/// that milestone's first occurrence, or of an event that counts as it (up
+/// to the audit time).
 fn milestone_rows(
     ruleset: &Ruleset,
     audit: &Audit,
@@ -275,11 +276,20 @@ fn milestone_rows(
                 .filter_map(|i| {
                     let view = audit.incidents.get(*i)?;
                     let opened = view.opened?;
+                    // An event that counts as the milestone (a cancellation
+                    // counts as a closure) reaches it too.
+                    let reaches = |o: &crate::audit::history::Occurrence| {
+                        o.event.index() == id
+                            || ruleset.events[o.event.index()]
+                                .counts_as
+                                .as_ref()
+                                .is_some_and(|c| c.value.index() == id)
+                    };
                     let reached = view
                         .incident
                         .events
                         .iter()
-                        .find(|o| o.event.index() == id && o.at.with_timezone(&Utc) <= as_of)?;
+                        .find(|o| reaches(o) && o.at.with_timezone(&Utc) <= as_of)?;
                     Some(reached.at - opened)
                 })
                 .collect();

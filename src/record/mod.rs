@@ -7,7 +7,7 @@ pub use value::{
     parse_value,
 };
 
-use crate::ruleset::model::FieldId;
+use crate::ruleset::model::{FieldDef, FieldId};
 
 /// One record, its values indexed by [`FieldId`].
 ///
@@ -40,6 +40,18 @@ impl Record {
         }
         if let Some(slot) = self.values.get_mut(i) {
             *slot = value;
+        }
+    }
+
+    /// Fills each absent field that names a `fallback` from that field
+    /// (`reported_at` defaults to `occurred_at`), in definition order.
+    pub fn apply_fallbacks(&mut self, fields: &[FieldDef]) {
+        for (i, def) in fields.iter().enumerate() {
+            let id = FieldId::from_index(i);
+            if let (None, Some(fallback)) = (self.get(id), def.fallback) {
+                let value = self.get(fallback).cloned();
+                self.set(id, value);
+            }
         }
     }
 

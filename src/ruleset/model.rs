@@ -108,6 +108,17 @@ impl Ruleset {
             .map(LevelId::from_index)
     }
 
+    /// The conditions of every rule: criteria and triggers (`when`), then
+    /// deadlines (`applies`). Mapping rules are not included: they shape
+    /// input, they do not decide outcomes.
+    pub fn rule_conditions(&self) -> impl Iterator<Item = &Condition> {
+        self.criteria
+            .iter()
+            .map(|c| &c.when)
+            .chain(self.triggers.iter().map(|t| &t.when))
+            .chain(self.deadlines.iter().filter_map(|d| d.applies.as_ref()))
+    }
+
     /// The event with this id.
     pub fn event_id(&self, name: &str) -> Option<EventId> {
         self.events
@@ -426,7 +437,40 @@ pub enum IncidentNumbering {
     /// Each record its own number.
     PerRecord,
     /// One number for all records sharing the values of these fields.
-    PerOutbreak(Vec<FieldId>),
+    PerOutbreak {
+        /// The fields that identify one outbreak.
+        fields: Vec<FieldId>,
+        /// For a timestamp among them: the period one outbreak spans.
+        window: Option<OutbreakWindow>,
+    },
+}
+
+/// The period of a timestamp in an outbreak key: records of one worm in one
+/// period share a number, the same worm in another period is another
+/// outbreak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutbreakWindow {
+    /// The calendar year, in the ruleset's time zone.
+    Year,
+    /// The federal fiscal year (October to September).
+    FiscalYear,
+    /// The calendar month.
+    Month,
+}
+
+impl OutbreakWindow {
+    /// The words a ruleset uses.
+    pub const NAMES: &'static [&'static str] = &["year", "fiscal-year", "month"];
+
+    /// The window a word names.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "year" => Some(OutbreakWindow::Year),
+            "fiscal-year" => Some(OutbreakWindow::FiscalYear),
+            "month" => Some(OutbreakWindow::Month),
+            _ => None,
+        }
+    }
 }
 
 /// A declaration trigger.
@@ -463,6 +507,9 @@ pub struct EventDef {
     pub closes: bool,
     /// Another event it also satisfies.
     pub counts_as: Option<Spanned<EventId>>,
+    /// An event that must come before it (or the breach of a deadline that
+    /// `permits` it); a history without it is a data-quality finding.
+    pub requires: Option<Spanned<EventId>>,
     /// Whether quarterly reports show the time to it.
     pub milestone: bool,
     /// The attribute that scopes it (`unit`).
@@ -632,6 +679,8 @@ pub struct Expectation {
     pub trigger: Option<Spanned<String>>,
     /// The response due time, as written.
     pub due_by: Option<Spanned<String>>,
+    /// The incident number, or `none`.
+    pub incident_number: Option<Spanned<String>>,
     /// Review flag kinds.
     pub flags: Option<Vec<Spanned<String>>>,
     /// Deadline id to status.

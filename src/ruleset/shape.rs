@@ -403,6 +403,11 @@ pub const TRIGGER: &[KeySpec] = &[
         "For `per-outbreak`: the fields that identify one outbreak.",
     ),
     opt(
+        "outbreak_window",
+        Shape::Keyword(&["year", "fiscal-year", "month"]),
+        "For `per-outbreak` with a timestamp in `outbreak_key`: the period of it one outbreak spans (`year`: the calendar year in the ruleset's time zone).",
+    ),
+    opt(
         "overrides",
         Shape::List(&Shape::Ident),
         "Triggers this one prevails over when both match (otherwise a declare/withhold clash is flagged for review).",
@@ -430,6 +435,11 @@ pub const EVENT: &[KeySpec] = &[
         "Another event this one also satisfies (a cancellation counts as a closure).",
     ),
     opt(
+        "requires",
+        Shape::Ident,
+        "An event that must come first (`restored` needs a `restore_decision`): one recorded without it is a data-quality finding, unless the breach of a deadline that `permits` it came first.",
+    ),
+    opt(
         "milestone",
         Shape::Bool,
         "Report the time to this event in quarterly statistics.",
@@ -440,6 +450,9 @@ pub const EVENT: &[KeySpec] = &[
         "Attribute that scopes the event, e.g. `unit` for operating units.",
     ),
 ];
+
+/// The kinds of classification flags a test case may expect.
+pub const FLAG_KINDS: &[&str] = &["gap", "conflict", "missing", "no-start-time", "unallocated"];
 
 /// Keys of `deadline` mappings.
 pub const DEADLINE: &[KeySpec] = &[
@@ -630,9 +643,14 @@ pub const EXPECT: &[KeySpec] = &[
     opt("trigger", Shape::Ident, "Expected deciding trigger."),
     opt("due_by", Shape::Timestamp, "Expected response due time."),
     opt(
+        "incident_number",
+        Shape::Text,
+        "Expected incident number (`ITN-...`), or `none` when the record gets none.",
+    ),
+    opt(
         "flags",
-        Shape::List(&Shape::Text),
-        "Expected review flags (by kind: `gap`, `conflict`).",
+        Shape::List(&Shape::Keyword(FLAG_KINDS)),
+        "Expected review flags, by kind; the set must be equal.",
     ),
     opt(
         "findings",

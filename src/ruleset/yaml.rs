@@ -105,6 +105,16 @@ pub fn parse(file_id: FileId, file: &SourceFile) -> Result<Node, Box<Diagnostic>
             let span = error
                 .location()
                 .map_or(Span::new(file_id, 0, 0), |l| span_of(&l, file_id, file));
+            if let Some(budget) = budget_message(&error) {
+                return Err(Box::new(
+                    Diagnostic::error(Code::YamlBudget, span, budget)
+                        .with_label("the parser stopped here")
+                        .with_help(
+                            "the file expands to too many nodes or nests too deeply; \
+                             rule files do not need aliases that multiply",
+                        ),
+                ));
+            }
             let code = if message.contains("budget") || message.contains("limit") {
                 Code::YamlBudget
             } else {
@@ -112,6 +122,11 @@ pub fn parse(file_id: FileId, file: &SourceFile) -> Result<Node, Box<Diagnostic>
             };
             let mut diagnostic =
                 Diagnostic::error(code, span, message.clone()).with_label(first_line(&message));
+            if message.starts_with("mapping values are not allowed") {
+                diagnostic = diagnostic.with_help(
+                    "a plain value cannot contain `: `; put the value in quotes (\"...\")",
+                );
+            }
             if code == Code::YamlBudget {
                 diagnostic = diagnostic.with_help(
                     "the file expands to too many nodes or nests too deeply; \
@@ -121,6 +136,40 @@ pub fn parse(file_id: FileId, file: &SourceFile) -> Result<Node, Box<Diagnostic>
             Err(Box::new(diagnostic))
         }
     }
+}
+
+/// A sentence for a budget breach, instead of serde-saphyr's debug dump
+/// (`budget breached: Nodes { nodes: 250001 }`).
+fn budget_message(error: &serde_saphyr::Error) -> Option<String> {
+    use serde_saphyr::budget::BudgetBreach;
+    let mut error = error;
+    while let serde_saphyr::Error::WithSnippet { error: inner, .. }
+    | serde_saphyr::Error::AliasError { error: inner, .. } = error
+    {
+        error = inner;
+    }
+    let serde_saphyr::Error::Budget { breach, .. } = error else {
+        return None;
+    };
+    let limits = serde_saphyr::Budget::default();
+    Some(match breach {
+        BudgetBreach::Nodes { .. } => format!(
+            "the file expands to more than {} YAML nodes",
+            limits.max_nodes
+        ),
+        BudgetBreach::Aliases { .. } => format!(
+            "the file uses more than {} aliases (`*name`)",
+            limits.max_aliases
+        ),
+        BudgetBreach::Events { .. } => format!(
+            "the file expands to more than {} YAML events",
+            limits.max_events
+        ),
+        BudgetBreach::Depth { .. } => {
+            format!("the file nests more than {} levels deep", limits.max_depth)
+        }
+        other => format!("the file exceeds a YAML parser limit ({other:?})"),
+    })
 }
 
 fn first_line(message: &str) -> String {

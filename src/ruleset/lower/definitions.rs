@@ -42,6 +42,8 @@ pub struct Definitions {
     pending_responses: Vec<(usize, PendingResponse)>,
     /// Event index and the event it counts as, resolved at the end.
     pending_counts_as: Vec<(usize, Spanned<String>)>,
+    /// Event index and the event it requires first, resolved at the end.
+    pending_requires: Vec<(usize, Spanned<String>)>,
     field_ids: IdRegistry,
     list_ids: IdRegistry,
     threshold_ids: IdRegistry,
@@ -385,6 +387,7 @@ impl Definitions {
             citation: None,
             closes: false,
             counts_as: None,
+            requires: None,
             milestone: false,
             per: None,
         };
@@ -397,6 +400,9 @@ impl Definitions {
             event.per = r.ident(cx, "per");
             if let Some(other) = r.ident(cx, "counts_as") {
                 self.pending_counts_as.push((self.events.len(), other));
+            }
+            if let Some(other) = r.ident(cx, "requires") {
+                self.pending_requires.push((self.events.len(), other));
             }
         }
         self.events.push(event);
@@ -472,24 +478,12 @@ impl Definitions {
             }
         }
         for (index, name) in std::mem::take(&mut self.pending_counts_as) {
-            match position(&self.events, &name.value, |e| &e.id.value) {
-                Some(target) if target != index => {
-                    self.events[index].counts_as =
-                        Some(Spanned::new(EventId::from_index(target), name.span));
-                }
-                Some(_) => diagnostics.push(Diagnostic::error(
-                    Code::InvalidValue,
-                    name.span,
-                    "an event cannot count as itself",
-                )),
-                None => dangling(
-                    diagnostics,
-                    &name,
-                    "event",
-                    "events",
-                    self.events.iter().map(|e| e.id.value.as_str()),
-                ),
-            }
+            self.events[index].counts_as =
+                other_event(&self.events, index, &name, "count as", diagnostics);
+        }
+        for (index, name) in std::mem::take(&mut self.pending_requires) {
+            self.events[index].requires =
+                other_event(&self.events, index, &name, "require", diagnostics);
         }
         self.add_derived_fields();
         let timezone = self.meta.as_ref().map_or(FALLBACK_TZ, |m| m.timezone.value);
@@ -723,4 +717,38 @@ fn doc_of(spec: &[KeySpec], key: &str) -> String {
     spec.iter()
         .find(|k| k.name == key)
         .map_or_else(String::new, |k| format!("`{key}`: {}", k.doc))
+}
+
+/// Resolves the event `name` that the `index`-th event refers to (`counts_as`,
+/// `requires`): it must exist and be another event.
+fn other_event(
+    events: &[EventDef],
+    index: usize,
+    name: &Spanned<String>,
+    verb: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<Spanned<EventId>> {
+    match position(events, &name.value, |e| &e.id.value) {
+        Some(target) if target != index => {
+            Some(Spanned::new(EventId::from_index(target), name.span))
+        }
+        Some(_) => {
+            diagnostics.push(Diagnostic::error(
+                Code::InvalidValue,
+                name.span,
+                format!("an event cannot {verb} itself"),
+            ));
+            None
+        }
+        None => {
+            dangling(
+                diagnostics,
+                name,
+                "event",
+                "events",
+                events.iter().map(|e| e.id.value.as_str()),
+            );
+            None
+        }
+    }
 }

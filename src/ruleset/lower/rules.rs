@@ -1,6 +1,8 @@
 //! The second pass: criteria, triggers, deadlines and tests, whose
 //! conditions and references need every name of the first pass.
 
+use std::collections::HashSet;
+
 use super::mappings::read_mapping;
 use super::tests::read_test;
 use super::timeline::read_deadline;
@@ -8,13 +10,13 @@ use super::{IdRegistry, dangling};
 use crate::condition::parse::{Scope, parse_condition};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::ruleset::model::{
-    Criterion, Deadline, Effect, IncidentNumbering, LevelId, Mapping, RuleRef, Stage, TestCase,
-    TestOrigin, Trigger, TriggerId,
+    Criterion, Deadline, Effect, FieldType, IncidentNumbering, LevelId, Mapping, OutbreakWindow,
+    RuleRef, Stage, TestCase, TestOrigin, Trigger, TriggerId,
 };
 use crate::ruleset::reader::{Cx, MapReader};
 use crate::ruleset::shape;
 use crate::ruleset::symbols::Symbols;
-use crate::ruleset::yaml::Node;
+use crate::ruleset::yaml::{Node, NodeKind};
 use crate::source::Spanned;
 
 /// What the second pass collects.
@@ -31,6 +33,9 @@ pub struct Rules<'s> {
     /// Input mappings.
     pub mappings: Vec<Mapping>,
     pending_overrides: Vec<(usize, Spanned<String>)>,
+    /// Ids of rules written with an error already reported: a test naming
+    /// one is not reported again as naming an unknown rule.
+    broken: HashSet<String>,
     criterion_ids: IdRegistry,
     trigger_ids: IdRegistry,
     deadline_ids: IdRegistry,
@@ -47,6 +52,7 @@ impl<'s> Rules<'s> {
             tests: Vec::new(),
             mappings: Vec::new(),
             pending_overrides: Vec::new(),
+            broken: HashSet::new(),
             criterion_ids: IdRegistry::default(),
             trigger_ids: IdRegistry::default(),
             deadline_ids: IdRegistry::default(),
@@ -68,6 +74,7 @@ impl<'s> Rules<'s> {
         if let Some(node) = root.get("deadlines") {
             for item in cx.list(node, "`deadlines`") {
                 let Some((deadline, tests)) = read_deadline(cx, self.symbols, item) else {
+                    self.broken.extend(written_id(item));
                     continue;
                 };
                 if self
@@ -131,6 +138,7 @@ impl<'s> Rules<'s> {
         let when = r.get("when").and_then(|n| parse_condition(cx, &scope, n));
         let (Some(id), Some(level), Some(citation), Some(when)) = (id, level, citation, when)
         else {
+            self.broken.extend(written_id(node));
             return;
         };
         if self.criterion_ids.claim(cx.diagnostics, "criterion", &id) {
@@ -181,6 +189,7 @@ impl<'s> Rules<'s> {
         let (Some(id), Some(citation), Some(when), Some(numbering)) =
             (id, citation, when, numbering)
         else {
+            self.broken.extend(written_id(node));
             return;
         };
         if !self.trigger_ids.claim(cx.diagnostics, "trigger", &id) {
@@ -210,6 +219,23 @@ impl<'s> Rules<'s> {
             .keyword(cx, "incident_number", &["per-record", "per-outbreak"])
             .is_some_and(|n| n.value == "per-outbreak");
         let key = r.get("outbreak_key");
+        let window = r
+            .keyword(cx, "outbreak_window", OutbreakWindow::NAMES)
+            .map(|w| (OutbreakWindow::from_name(&w.value), w.span));
+        if window.is_none() && r.get("outbreak_window").is_some() {
+            return None; // not a window: already reported
+        }
+        if let (false, Some((_, span))) = (per_outbreak, window) {
+            cx.report(
+                Diagnostic::error(
+                    Code::MisplacedKey,
+                    span,
+                    "`outbreak_window` needs `incident_number: per-outbreak`",
+                )
+                .with_label("ignored without per-outbreak numbering"),
+            );
+            return None;
+        }
         match (per_outbreak, key) {
             (false, None) => Some(IncidentNumbering::PerRecord),
             (false, Some(node)) => {
@@ -232,10 +258,16 @@ impl<'s> Rules<'s> {
             }
             (true, Some(node)) => {
                 let mut fields = Vec::new();
+                let mut timestamp = None;
                 for item in cx.one_or_many(node) {
                     let name = cx.ident(item, "a field name")?;
                     match self.symbols.field_id(&name.value) {
-                        Some(id) => fields.push(id),
+                        Some(id) => {
+                            if self.symbols.field(id).ty == FieldType::Timestamp {
+                                timestamp = Some(name.span);
+                            }
+                            fields.push(id);
+                        }
                         None => {
                             dangling(
                                 cx.diagnostics,
@@ -248,7 +280,36 @@ impl<'s> Rules<'s> {
                         }
                     }
                 }
-                Some(IncidentNumbering::PerOutbreak(fields))
+                match (timestamp, window) {
+                    (Some(span), None) => {
+                        cx.report(
+                            Diagnostic::error(
+                                Code::MissingKey,
+                                span,
+                                "a timestamp in `outbreak_key` needs an `outbreak_window`",
+                            )
+                            .with_label("every record would be its own outbreak")
+                            .with_help("say which period of it one outbreak spans, e.g. `outbreak_window: year`"),
+                        );
+                        None
+                    }
+                    (None, Some((_, span))) => {
+                        cx.report(
+                            Diagnostic::error(
+                                Code::MisplacedKey,
+                                span,
+                                "`outbreak_window` needs a timestamp field in `outbreak_key`",
+                            )
+                            .with_label("no timestamp to take the period of")
+                            .with_help("add the time field, e.g. `outbreak_key: [malware_name, occurred_at]`"),
+                        );
+                        None
+                    }
+                    (_, window) => Some(IncidentNumbering::PerOutbreak {
+                        fields,
+                        window: window.and_then(|(w, _)| w),
+                    }),
+                }
             }
         }
     }
@@ -280,7 +341,9 @@ impl<'s> Rules<'s> {
         for test in &self.tests {
             let expect = &test.expect;
             if let Some(rule) = &expect.rule {
-                if !self.criteria.iter().any(|c| c.id.value == rule.value) {
+                if !self.criteria.iter().any(|c| c.id.value == rule.value)
+                    && !self.broken.contains(&rule.value)
+                {
                     dangling(
                         diagnostics,
                         rule,
@@ -291,7 +354,9 @@ impl<'s> Rules<'s> {
                 }
             }
             if let Some(trigger) = &expect.trigger {
-                if !self.triggers.iter().any(|t| t.id.value == trigger.value) {
+                if !self.triggers.iter().any(|t| t.id.value == trigger.value)
+                    && !self.broken.contains(&trigger.value)
+                {
                     dangling(
                         diagnostics,
                         trigger,
@@ -302,7 +367,9 @@ impl<'s> Rules<'s> {
                 }
             }
             for (deadline, _) in &expect.findings {
-                if !self.deadlines.iter().any(|d| d.id.value == deadline.value) {
+                if !self.deadlines.iter().any(|d| d.id.value == deadline.value)
+                    && !self.broken.contains(&deadline.value)
+                {
                     dangling(
                         diagnostics,
                         deadline,
@@ -314,4 +381,18 @@ impl<'s> Rules<'s> {
             }
         }
     }
+}
+
+/// The `id` written in a rule's mapping, if it is a plain string.
+fn written_id(node: &Node) -> Option<String> {
+    let NodeKind::Map(entries) = &node.kind else {
+        return None;
+    };
+    entries
+        .iter()
+        .find(|(key, _)| key.name == "id")
+        .and_then(|(_, value)| match &value.kind {
+            NodeKind::Str(id) => Some(id.clone()),
+            _ => None,
+        })
 }

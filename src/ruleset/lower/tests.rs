@@ -170,12 +170,35 @@ fn read_expect(cx: &mut Cx<'_>, symbols: &Symbols, node: &Node) -> Option<Expect
     if let Some(due) = &due_by {
         timestamp(cx, symbols, due)?;
     }
-    let flags = r.get("flags").map(|n| {
-        cx.one_or_many(n)
-            .iter()
-            .filter_map(|item| cx.text(item, "a flag kind"))
-            .collect()
-    });
+    let flags = match r.get("flags") {
+        Some(n) => {
+            let mut kinds = Vec::new();
+            for item in cx.one_or_many(n) {
+                let kind = cx.text(item, "a flag kind")?;
+                if !shape::FLAG_KINDS.contains(&kind.value.as_str()) {
+                    let mut diagnostic = Diagnostic::error(
+                        Code::InvalidValue,
+                        kind.span,
+                        format!("`{}` is not a kind of flag", kind.value),
+                    )
+                    .with_label("unknown flag kind");
+                    let help = suggest::help_for(
+                        &kind.value,
+                        "flag kinds",
+                        shape::FLAG_KINDS.iter().copied(),
+                    );
+                    if let Some(help) = help {
+                        diagnostic = diagnostic.with_help(help);
+                    }
+                    cx.report(diagnostic);
+                    return None;
+                }
+                kinds.push(kind);
+            }
+            Some(kinds)
+        }
+        None => None,
+    };
     let mut findings = Vec::new();
     if let Some(n) = r.get("findings") {
         const STATUSES: &[&str] = &["met", "breached", "overdue", "pending", "not-applicable"];
@@ -204,6 +227,7 @@ fn read_expect(cx: &mut Cx<'_>, symbols: &Symbols, node: &Node) -> Option<Expect
         rule: r.ident(cx, "rule"),
         trigger: r.ident(cx, "trigger"),
         due_by,
+        incident_number: r.text(cx, "incident_number"),
         flags,
         findings,
     })
