@@ -188,12 +188,12 @@ fn the_readme_example_classifies_the_complaints_fixture_as_documented() {
     assert_eq!(
         run.stdout,
         "\
-id,occurred_at,agency,level,category,declared,trigger,rule,citation,due_by,flags
-C-1,2026-11-02T09:15:00-05:00,,high,property-destruction,yes,declare.3b1-high-level,high.property-destruction,USDA 3b(1),2026-11-02T10:00:00-05:00,
-C-2,2026-11-02T11:00:00-05:00,,medium,property-destruction,no,withhold.3b-adverse-event,medium.property-destruction,USDA 3b(2),2026-11-02T15:00:00-05:00,
-C-3,2026-11-03T08:30:00-05:00,,unclassified,property-destruction,yes,declare.3a9-self-discovery,,,,gap: loss_usd exactly 100000 is covered by neither high.property-destruction nor medium.property-destruction (USDA 3b(1); USDA 3b(2))
-C-4,2026-11-25T10:00:00-05:00,FS,low,scan-probe,no,withhold.3b-adverse-event,low.scan-probe,USDA 3b(3),2026-12-01T23:59:59-05:00,
-C-5,2026-11-04T14:00:00-05:00,FS,low,scan-probe,review,,low.scan-probe,USDA 3b(3),2026-11-09T23:59:59-05:00,conflict: declaring is required by declare.3a2-us-cert and forbidden by withhold.3b-adverse-event
+id,occurred_at,agency,level,category,signature,declared,trigger,rule,citation,due_by,flags
+C-1,2026-11-02T09:15:00-05:00,,high,property-destruction,,yes,declare.3b1-high-level,high.property-destruction,USDA 3b(1),2026-11-02T10:00:00-05:00,
+C-2,2026-11-02T11:00:00-05:00,,medium,property-destruction,,no,withhold.3b-adverse-event,medium.property-destruction,USDA 3b(2),2026-11-02T15:00:00-05:00,
+C-3,2026-11-03T08:30:00-05:00,,unclassified,property-destruction,,yes,declare.3a9-self-discovery,,,,gap: loss_usd exactly 100000 is covered by neither high.property-destruction nor medium.property-destruction (USDA 3b(1); USDA 3b(2))
+C-4,2026-11-25T10:00:00-05:00,FS,low,scan-probe,,no,withhold.3b-adverse-event,low.scan-probe,USDA 3b(3),2026-12-01T23:59:59-05:00,
+C-5,2026-11-04T14:00:00-05:00,FS,low,scan-probe,,review,,low.scan-probe,USDA 3b(3),2026-11-09T23:59:59-05:00,conflict: declaring is required by declare.3a2-us-cert and forbidden by withhold.3b-adverse-event
 "
     );
     assert_eq!(
@@ -581,7 +581,7 @@ fn snort_rows_that_fit_no_layout_are_rejected_naming_the_column_counts() {
     let run = classify(&[&fixture("snort3-custom.csv")]);
     assert_eq!(
         run.stdout,
-        "id,occurred_at,agency,level,category,declared,trigger,rule,citation,due_by,flags\n"
+        "id,occurred_at,agency,level,category,signature,declared,trigger,rule,citation,due_by,flags\n"
     );
     assert!(
         run.stderr.contains(
@@ -601,7 +601,7 @@ fn a_snort_timestamp_without_a_year_is_rejected_not_guessed() {
     let run = classify_stdin(&["--input-format", "snort", "-"], line);
     assert!(
         run.stderr.contains(
-            "rejected -:1: field `occurred_at`: `11/24-09:12:03.481220` is not a timestamp"
+            "rejected <stdin>:1: field `occurred_at`: `11/24-09:12:03.481220` is not a timestamp"
         ),
         "{}",
         run.stderr
@@ -1170,12 +1170,12 @@ fn invalid_json_lines_are_rejected_with_their_line() {
         .collect();
     assert_eq!(ids, ["A", "C"]);
     assert!(
-        run.stderr.contains("rejected -:2: invalid JSON"),
+        run.stderr.contains("rejected <stdin>:2: invalid JSON"),
         "{}",
         run.stderr
     );
     assert!(
-        run.stderr.contains("rejected -:3: not a JSON object"),
+        run.stderr.contains("rejected <stdin>:3: not a JSON object"),
         "{}",
         run.stderr
     );
@@ -1196,7 +1196,7 @@ fn a_dash_reads_stdin_and_names_records_without_id_by_dash_and_line() {
         .iter()
         .map(|r| (r["id"].as_str(), r["level"].as_str()))
         .collect();
-    assert_eq!(got, [("-:2", "high"), ("-:3", "medium")]);
+    assert_eq!(got, [("<stdin>:2", "high"), ("<stdin>:3", "medium")]);
 }
 
 #[test]
@@ -1488,7 +1488,7 @@ fn the_rejects_file_and_the_output_cannot_be_one_file() {
     ]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("--rejects and -o name the same file"),
+        run.stderr.contains("-o and --rejects name the same file"),
         "{}",
         run.stderr
     );

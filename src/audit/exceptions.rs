@@ -119,7 +119,7 @@ pub fn evaluate(
 
 /// Reads an exceptions CSV; unusable rows come back as rejects.
 pub fn read(path: &Path) -> Result<(Vec<Exception>, Vec<Reject>), InputError> {
-    let name: Arc<str> = Arc::from(path.display().to_string());
+    let name = Origin::input_name(path);
     let bytes = std::fs::read(path).map_err(|source| InputError::Io {
         path: name.to_string(),
         source,

@@ -96,7 +96,7 @@ impl<'r> HistoryReader<'r> {
     /// Reads one file (`-` is stdin): JSON lines if it starts with `{`,
     /// otherwise a long CSV.
     pub fn read(&mut self, path: &Path) -> Result<(), InputError> {
-        let name: Arc<str> = Arc::from(path.display().to_string());
+        let name = Origin::input_name(path);
         let io = |source| InputError::Io {
             path: name.to_string(),
             source,

@@ -1,6 +1,6 @@
 //! `docket audit`: deadlines met and breached, what is owed, per quarter.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
@@ -9,6 +9,8 @@ use super::common::{load_allocations, load_ruleset, parse_time};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::audit::{Auditor, HistoryReader, Status, exceptions};
 use crate::calendar::FiscalQuarter;
+use crate::output::cells::CellEscaping;
+use crate::output::paths::{NamedOutput, check_outputs};
 use crate::output::rejects::RejectsWriter;
 use crate::output::{Destination, Sink, findings, poam, quarterly};
 
@@ -48,6 +50,10 @@ pub struct AuditArgs {
     /// Exit 1 when findings of this kind exist (repeatable), for scheduled jobs and CI
     #[arg(long, value_enum, value_name = "KIND")]
     fail_on: Vec<FailOn>,
+    /// Write CSV cells exactly as they are, without the leading `'` that
+    /// keeps spreadsheets from running `=`, `+`, `-`, `@` cells as formulas
+    #[arg(long)]
+    raw_csv: bool,
     /// Incident histories: long CSV (incident,at,event,...) or JSON lines
     #[arg(required = true, value_name = "HISTORY")]
     histories: Vec<PathBuf>,
@@ -72,9 +78,14 @@ enum FailOn {
 }
 
 pub fn run(args: AuditArgs) -> u8 {
+    if let Err(message) = check_paths(&args) {
+        eprintln!("error: {message}");
+        return EXIT_USAGE;
+    }
     let Some(ruleset) = load_ruleset(args.rules) else {
         return EXIT_USAGE;
     };
+    let escaping = CellEscaping::from_raw_flag(args.raw_csv);
     let tz = ruleset.meta.timezone.value;
     let quarter = match args
         .quarter
@@ -108,6 +119,13 @@ pub fn run(args: AuditArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
+    match crate::input::preflight(&args.histories) {
+        Ok(warnings) => warnings.iter().for_each(|w| eprintln!("warning: {w}")),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    }
     let mut reader = HistoryReader::new(&ruleset);
     for path in &args.histories {
         if let Err(e) = reader.read(path) {
@@ -137,7 +155,7 @@ pub fn run(args: AuditArgs) -> u8 {
         );
         return EXIT_USAGE;
     }
-    if let Some(code) = write_rejects(&histories.rejects, args.rejects.as_ref()) {
+    if let Some(code) = write_rejects(&histories.rejects, args.rejects.as_ref(), escaping) {
         return code;
     }
     let rejected = histories.rejects.len();
@@ -150,7 +168,7 @@ pub fn run(args: AuditArgs) -> u8 {
 
     let output = Destination::from_arg(args.output.as_deref());
     let written = Sink::open(&output).and_then(|sink| match args.format {
-        AuditFormat::Csv => findings::write_csv(sink, &findings::rows(&ruleset, &audit)),
+        AuditFormat::Csv => findings::write_csv(sink, &findings::rows(&ruleset, &audit), escaping),
         AuditFormat::Jsonl => findings::write_jsonl(sink, &findings::rows(&ruleset, &audit)),
         AuditFormat::Md => {
             use std::io::Write;
@@ -160,8 +178,8 @@ pub fn run(args: AuditArgs) -> u8 {
         }
     });
     let written = written.and_then(|()| match &args.poam {
-        Some(path) => Sink::open(&Destination::File(path.clone()))
-            .and_then(|sink| poam::write(sink, &audit.poams)),
+        Some(path) => Sink::open(&Destination::from_arg(Some(path)))
+            .and_then(|sink| poam::write(sink, &audit.poams, escaping)),
         None => Ok(()),
     });
     if let Err(e) = written {
@@ -195,11 +213,32 @@ pub fn run(args: AuditArgs) -> u8 {
     if failed { EXIT_FINDINGS } else { EXIT_OK }
 }
 
-fn write_rejects(rejects: &[crate::input::Reject], path: Option<&PathBuf>) -> Option<u8> {
+/// Refuses outputs that would overwrite an input or each other.
+fn check_paths(args: &AuditArgs) -> Result<(), String> {
+    let mut outputs = vec![NamedOutput {
+        option: "-o",
+        path: args.output.as_deref().unwrap_or(Path::new("-")),
+    }];
+    for (option, path) in [("--poam", &args.poam), ("--rejects", &args.rejects)] {
+        if let Some(path) = path {
+            outputs.push(NamedOutput { option, path });
+        }
+    }
+    let mut inputs: Vec<&Path> = args.histories.iter().map(PathBuf::as_path).collect();
+    inputs.extend(args.exceptions.as_deref());
+    inputs.extend(args.allocations.as_deref());
+    check_outputs(&outputs, &inputs)
+}
+
+fn write_rejects(
+    rejects: &[crate::input::Reject],
+    path: Option<&PathBuf>,
+    escaping: CellEscaping,
+) -> Option<u8> {
     match path {
         Some(path) => {
-            let result = Sink::open(&Destination::File(path.clone()))
-                .and_then(RejectsWriter::new)
+            let result = Sink::open(&Destination::from_arg(Some(path)))
+                .and_then(|sink| RejectsWriter::new(sink, escaping))
                 .and_then(|mut writer| {
                     for reject in rejects {
                         writer.write(reject)?;

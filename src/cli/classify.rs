@@ -1,6 +1,6 @@
 //! `docket classify`: level, declaration, agency and due time of every record.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
@@ -10,6 +10,8 @@ use crate::classify::Classifier;
 use crate::classify::batch::Batch;
 use crate::input::{InputFormat, Reject};
 use crate::output::classification::{RowFormat, RowWriter};
+use crate::output::cells::CellEscaping;
+use crate::output::paths::{NamedOutput, check_outputs};
 use crate::output::rejects::RejectsWriter;
 use crate::output::{Destination, Sink};
 
@@ -43,6 +45,10 @@ pub struct ClassifyArgs {
     /// (a row's column count picks its layout) [default: the ruleset's]
     #[arg(long, value_name = "COLUMNS")]
     snort_columns: Vec<String>,
+    /// Write CSV cells exactly as they are, without the leading `'` that
+    /// keeps spreadsheets from running `=`, `+`, `-`, `@` cells as formulas
+    #[arg(long)]
+    raw_csv: bool,
     /// Inputs, read in order; `-` is stdin
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
@@ -60,26 +66,25 @@ pub fn run(args: ClassifyArgs) -> u8 {
         }
     };
     let output = Destination::from_arg(args.output.as_deref());
-    let mut written: Vec<&std::path::Path> = args.rejects.iter().map(PathBuf::as_path).collect();
-    if let Destination::File(path) = &output {
-        written.push(path);
+    let mut outputs = vec![NamedOutput {
+        option: "-o",
+        path: args.output.as_deref().unwrap_or(Path::new("-")),
+    }];
+    if let Some(rejects) = &args.rejects {
+        outputs.push(NamedOutput {
+            option: "--rejects",
+            path: rejects,
+        });
     }
-    for path in written {
-        if let Some(input) = args.inputs.iter().find(|i| same_file(i, path)) {
-            eprintln!(
-                "error: the output {} is also an input ({}); refusing to overwrite it",
-                path.display(),
-                input.display()
-            );
-            return EXIT_USAGE;
-        }
+    let inputs: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
+    if let Err(message) = check_outputs(&outputs, &inputs) {
+        eprintln!("error: {message}");
+        return EXIT_USAGE;
     }
-    if let (Some(rejects), Destination::File(path)) = (&args.rejects, &output) {
-        if same_file(rejects, path) {
-            eprintln!(
-                "error: --rejects and -o name the same file ({}); give them different files",
-                path.display()
-            );
+    match crate::input::preflight(&args.inputs) {
+        Ok(warnings) => warnings.iter().for_each(|w| eprintln!("warning: {w}")),
+        Err(e) => {
+            eprintln!("error: {e}");
             return EXIT_USAGE;
         }
     }
@@ -93,7 +98,9 @@ pub fn run(args: ClassifyArgs) -> u8 {
         strict: args.strict,
     };
 
-    let opened = Sink::open(&output).and_then(|sink| RowWriter::new(sink, args.format));
+    let escaping = CellEscaping::from_raw_flag(args.raw_csv);
+    let opened =
+        Sink::open(&output).and_then(|sink| RowWriter::new(sink, args.format, escaping));
     let mut rows = match opened {
         Ok(rows) => rows,
         Err(e) => {
@@ -103,7 +110,8 @@ pub fn run(args: ClassifyArgs) -> u8 {
     };
     let mut rejects_file = match &args.rejects {
         Some(path) => {
-            match Sink::open(&Destination::File(path.clone())).and_then(RejectsWriter::new) {
+            match Sink::open(&Destination::from_arg(Some(path)))
+                .and_then(|sink| RejectsWriter::new(sink, escaping)) {
                 Ok(writer) => Some(writer),
                 Err(e) => {
                     eprintln!("error: cannot write {}: {e}", path.display());
@@ -157,25 +165,5 @@ fn describe(destination: &Destination) -> String {
     match destination {
         Destination::Stdout => "stdout".into(),
         Destination::File(path) => path.display().to_string(),
-    }
-}
-
-/// Whether two paths name one file, even one that does not exist yet
-/// (`out.csv` and `./out.csv`): output files are written to a temporary file
-/// next to them, so two outputs to one name would corrupt each other.
-fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
-    fn resolve(path: &std::path::Path) -> Option<PathBuf> {
-        if let Ok(full) = path.canonicalize() {
-            return Some(full);
-        }
-        let parent = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."));
-        Some(parent.canonicalize().ok()?.join(path.file_name()?))
-    }
-    match (resolve(a), resolve(b)) {
-        (Some(a), Some(b)) => a == b,
-        _ => a == b,
     }
 }

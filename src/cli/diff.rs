@@ -13,6 +13,8 @@ use crate::diff::deadlines::{self, FindingChange};
 use crate::diff::{Change, RecordDiff};
 use crate::input::{InputFormat, Item};
 use crate::output::diff::{ChangeRow, DiffFormat, Report, RowSink, report};
+use crate::output::cells::CellEscaping;
+use crate::output::paths::{NamedOutput, check_outputs};
 use crate::output::{Destination, Sink};
 use crate::ruleset::Ruleset;
 
@@ -51,6 +53,10 @@ pub struct DiffArgs {
     /// Snort alert_csv columns, comma-separated; repeat for several layouts
     #[arg(long, value_name = "COLUMNS")]
     snort_columns: Vec<String>,
+    /// Write CSV cells exactly as they are, without the leading `'` that
+    /// keeps spreadsheets from running `=`, `+`, `-`, `@` cells as formulas
+    #[arg(long)]
+    raw_csv: bool,
     /// Records to classify with both rulesets; `-` is stdin
     #[arg(value_name = "CORPUS")]
     corpus: Vec<PathBuf>,
@@ -91,6 +97,22 @@ pub fn run(args: DiffArgs) -> u8 {
     let head_classifier = Classifier::new(&head, head_table.clone());
     let mut diff = RecordDiff::new(&base_classifier, &head_classifier);
 
+    if let Some(output) = &args.output {
+        let inputs: Vec<&Path> = args
+            .corpus
+            .iter()
+            .chain(&args.histories)
+            .map(PathBuf::as_path)
+            .collect();
+        let named = NamedOutput {
+            option: "-o",
+            path: output,
+        };
+        if let Err(message) = check_outputs(&[named], &inputs) {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    }
     let destination = Destination::from_arg(args.output.as_deref());
     let sink = match Sink::open(&destination) {
         Ok(sink) => sink,
@@ -101,7 +123,14 @@ pub fn run(args: DiffArgs) -> u8 {
     };
     // Rows are written as changes are found; a report gathers them first.
     let (mut rows, mut report_sink) = if args.format.is_rows() {
-        (Some(RowSink::new(sink, args.format)), None)
+        (
+            Some(RowSink::new(
+                sink,
+                args.format,
+                CellEscaping::from_raw_flag(args.raw_csv),
+            )),
+            None,
+        )
     } else {
         (None, Some(sink))
     };

@@ -8,13 +8,14 @@
 
 mod detect;
 mod json;
+mod lines;
 pub mod mapping;
 mod table;
 
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use detect::detect;
@@ -52,10 +53,23 @@ impl InputFormat {
 /// Where a record came from: the input's name and the 1-based line it starts on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Origin {
-    /// The path as given, or `-` for stdin.
+    /// The path as given, or `<stdin>` for `-`.
     pub input: Arc<str>,
     /// The line the record starts on.
     pub line: u64,
+}
+
+impl Origin {
+    /// How messages and outputs name an input: its path as given, or
+    /// `<stdin>` for `-` (a bare `-` would read as a formula in a
+    /// spreadsheet and as nothing in a message).
+    pub fn input_name(path: &Path) -> Arc<str> {
+        if path == Path::new("-") {
+            Arc::from("<stdin>")
+        } else {
+            Arc::from(path.display().to_string())
+        }
+    }
 }
 
 impl fmt::Display for Origin {
@@ -219,6 +233,31 @@ pub struct ReadOptions {
     pub field_names: Vec<String>,
 }
 
+/// Checks, before any output is started, that every input can be opened:
+/// a missing file or a directory stops the run before a header is written
+/// to standard output. Returns a warning for each empty file (no records is
+/// a valid answer, but rarely the one meant).
+pub fn preflight(paths: &[PathBuf]) -> Result<Vec<String>, InputError> {
+    let mut warnings = Vec::new();
+    for path in paths.iter().filter(|p| p.as_path() != Path::new("-")) {
+        let name = Origin::input_name(path);
+        let metadata = std::fs::metadata(path).map_err(|source| InputError::Io {
+            path: name.to_string(),
+            source,
+        })?;
+        if metadata.is_dir() {
+            return Err(InputError::Format {
+                path: name.to_string(),
+                message: "is a directory, not an input file".into(),
+            });
+        }
+        if metadata.len() == 0 {
+            warnings.push(format!("{name} is empty: it holds no records"));
+        }
+    }
+    Ok(warnings)
+}
+
 /// A stream of items from one input.
 pub type ItemStream = Box<dyn Iterator<Item = Result<Item, InputError>> + Send>;
 
@@ -229,7 +268,7 @@ pub fn open(
     format: Option<InputFormat>,
     options: &ReadOptions,
 ) -> Result<(ItemStream, InputFormat), InputError> {
-    let name: Arc<str> = Arc::from(path.display().to_string());
+    let name = Origin::input_name(path);
     let io_error = |source| InputError::Io {
         path: name.to_string(),
         source,

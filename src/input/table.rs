@@ -3,6 +3,7 @@
 use std::io::BufRead;
 use std::sync::Arc;
 
+use super::lines::LineIndex;
 use super::{
     InputError, Item, MAX_RECORD_BYTES, Origin, RawFields, RawRecord, Reject, read_line_limited,
 };
@@ -16,7 +17,7 @@ pub struct TableReader {
 enum Kind {
     /// Canonical CSV: the csv crate, header names from the first row.
     Canonical {
-        reader: csv::Reader<Box<dyn BufRead + Send>>,
+        reader: csv::Reader<LineIndex<Box<dyn BufRead + Send>>>,
         header: Arc<[String]>,
         record: csv::ByteRecord,
     },
@@ -32,7 +33,9 @@ enum Kind {
 impl TableReader {
     /// A canonical CSV input; its first row names the fields.
     pub fn canonical(reader: Box<dyn BufRead + Send>, name: Arc<str>) -> Result<Self, InputError> {
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(LineIndex::new(reader));
         let header: Vec<String> = match reader.byte_headers() {
             Ok(h) => h
                 .iter()
@@ -101,12 +104,16 @@ impl Iterator for TableReader {
             } => match reader.read_byte_record(record) {
                 Ok(false) => None,
                 Ok(true) => {
-                    let line = record.position().map_or(0, |p| p.line());
+                    let byte = record.position().map_or(0, |p| p.byte());
+                    let line = reader.get_mut().line_at(byte);
                     let origin = Origin { input: name, line };
                     Some(Ok(canonical_item(origin, header, record)))
                 }
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
+                    let line = match e.position() {
+                        Some(p) => reader.get_mut().line_at(p.byte()),
+                        None => 0,
+                    };
                     match e.into_kind() {
                         csv::ErrorKind::Io(source) => Some(Err(InputError::Io {
                             path: name.to_string(),

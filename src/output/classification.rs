@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::Sink;
+use super::cells::{CellEscaping, CellWriter};
 use crate::check::from_units;
 use crate::classify::{Classification, Classifier, Flag, format_time};
 use crate::input::Origin;
@@ -27,6 +28,7 @@ pub const CSV_COLUMNS: &[&str] = &[
     "agency",
     "level",
     "category",
+    "signature",
     "declared",
     "trigger",
     "rule",
@@ -48,6 +50,9 @@ pub struct Row {
     pub level: String,
     /// The category code.
     pub category: String,
+    /// The IDS signature text, as the sensor gave it (attacker-influenced:
+    /// see [`super::cells`]).
+    pub signature: String,
     /// `yes`, `no` or `review`.
     pub declared: String,
     /// The deciding trigger.
@@ -111,6 +116,7 @@ pub fn row(
             |l| ruleset.levels[l.index()].id.value.clone(),
         ),
         category: text("category"),
+        signature: text("signature"),
         declared: outcome.declared.as_str().to_owned(),
         trigger: trigger.map(|t| t.id.value.clone()).unwrap_or_default(),
         rule: criterion.map(|c| c.id.value.clone()).unwrap_or_default(),
@@ -249,17 +255,18 @@ pub fn describe_flag(classifier: &Classifier<'_>, flag: &Flag) -> String {
 /// Writes rows in one format.
 pub struct RowWriter {
     format: RowFormat,
-    csv: Option<csv::Writer<Sink>>,
+    csv: Option<CellWriter<Sink>>,
     sink: Option<Sink>,
 }
 
 impl RowWriter {
-    /// Starts the output (the CSV header, if any).
-    pub fn new(sink: Sink, format: RowFormat) -> io::Result<Self> {
+    /// Starts the output (the CSV header, if any); `escaping` guards CSV
+    /// cells against formula injection.
+    pub fn new(sink: Sink, format: RowFormat, escaping: CellEscaping) -> io::Result<Self> {
         match format {
             RowFormat::Csv => {
-                let mut writer = csv::Writer::from_writer(sink);
-                writer.write_record(CSV_COLUMNS)?;
+                let mut writer = CellWriter::new(sink, escaping);
+                writer.write_header(CSV_COLUMNS)?;
                 Ok(RowWriter {
                     format,
                     csv: Some(writer),
@@ -283,12 +290,13 @@ impl RowWriter {
     pub fn write(&mut self, row: &Row) -> io::Result<()> {
         if let Some(writer) = &mut self.csv {
             let flags = row.flags.join("; ");
-            writer.write_record([
+            writer.write_row([
                 &row.id,
                 &row.occurred_at,
                 &row.agency,
                 &row.level,
                 &row.category,
+                &row.signature,
                 &row.declared,
                 &row.trigger,
                 &row.rule,
@@ -306,7 +314,7 @@ impl RowWriter {
     /// Finishes the output and moves a file into place.
     pub fn finish(self) -> io::Result<()> {
         let sink = match (self.csv, self.sink) {
-            (Some(writer), _) => writer.into_inner().map_err(|e| e.into_error())?,
+            (Some(writer), _) => writer.into_inner()?,
             (None, Some(sink)) => sink,
             (None, None) => return Ok(()),
         };

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::diff::deadlines::FindingChange;
 use crate::diff::{Change, Totals};
+use crate::output::cells::{CellEscaping, CellWriter};
 
 /// The output formats of `diff`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -72,7 +73,55 @@ pub struct ChangeRow {
     pub reason: String,
 }
 
+/// The CSV columns of a change row, in the order of [`ChangeRow::cells`].
+pub const CHANGE_COLUMNS: &[&str] = &[
+    "kind",
+    "id",
+    "origin",
+    "direction",
+    "deadline",
+    "unit",
+    "base_level",
+    "head_level",
+    "base_declared",
+    "head_declared",
+    "base_rule",
+    "head_rule",
+    "base_trigger",
+    "head_trigger",
+    "base_due",
+    "head_due",
+    "base_status",
+    "head_status",
+    "reason",
+];
+
 impl ChangeRow {
+    /// The row's cells, in the order of [`CHANGE_COLUMNS`].
+    pub fn cells(&self) -> [&str; 19] {
+        [
+            self.kind,
+            &self.id,
+            &self.origin,
+            self.direction,
+            &self.deadline,
+            &self.unit,
+            &self.base_level,
+            &self.head_level,
+            &self.base_declared,
+            &self.head_declared,
+            &self.base_rule,
+            &self.head_rule,
+            &self.base_trigger,
+            &self.head_trigger,
+            &self.base_due,
+            &self.head_due,
+            &self.base_status,
+            &self.head_status,
+            &self.reason,
+        ]
+    }
+
     /// The row of a record change.
     pub fn record(change: &Change) -> Self {
         ChangeRow {
@@ -123,22 +172,25 @@ impl ChangeRow {
 
 /// Writes change rows as CSV or JSON lines.
 pub struct RowSink<W: Write> {
-    csv: Option<csv::Writer<W>>,
+    csv: Option<CellWriter<W>>,
     json: Option<W>,
+    header_written: bool,
 }
 
 impl<W: Write> RowSink<W> {
     /// A sink in `format` (CSV or JSON lines).
-    pub fn new(writer: W, format: DiffFormat) -> Self {
+    pub fn new(writer: W, format: DiffFormat, escaping: CellEscaping) -> Self {
         if format == DiffFormat::Csv {
             RowSink {
-                csv: Some(csv::Writer::from_writer(writer)),
+                csv: Some(CellWriter::new(writer, escaping)),
                 json: None,
+                header_written: false,
             }
         } else {
             RowSink {
                 csv: None,
                 json: Some(writer),
+                header_written: false,
             }
         }
     }
@@ -146,7 +198,11 @@ impl<W: Write> RowSink<W> {
     /// Writes one row.
     pub fn write(&mut self, row: &ChangeRow) -> io::Result<()> {
         if let Some(csv) = &mut self.csv {
-            csv.serialize(row)?;
+            if !self.header_written {
+                csv.write_header(CHANGE_COLUMNS)?;
+                self.header_written = true;
+            }
+            csv.write_row(row.cells())?;
         }
         if let Some(json) = &mut self.json {
             serde_json::to_writer(&mut *json, row)?;
@@ -158,7 +214,7 @@ impl<W: Write> RowSink<W> {
     /// Flushes and returns the writer.
     pub fn finish(self) -> io::Result<W> {
         if let Some(csv) = self.csv {
-            return csv.into_inner().map_err(|e| e.into_error());
+            return csv.into_inner();
         }
         self.json
             .ok_or_else(|| io::Error::other("a row sink holds a writer"))

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::Sink;
+use super::cells::{CellEscaping, CellWriter};
 use crate::audit::{Audit, OwedKind, Status};
 use crate::classify::format_time;
 use crate::ruleset::Ruleset;
@@ -213,12 +214,12 @@ impl FindingRow {
 }
 
 /// Writes findings as CSV.
-pub fn write_csv(sink: Sink, rows: &[FindingRow]) -> io::Result<()> {
-    let mut writer = csv::Writer::from_writer(sink);
-    writer.write_record(COLUMNS)?;
+pub fn write_csv(sink: Sink, rows: &[FindingRow], escaping: CellEscaping) -> io::Result<()> {
+    let mut writer = CellWriter::new(sink, escaping);
+    writer.write_header(COLUMNS)?;
     for row in rows {
         let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
-        writer.write_record([
+        writer.write_row([
             &row.incident,
             &row.agency,
             &row.level,
@@ -238,7 +239,7 @@ pub fn write_csv(sink: Sink, rows: &[FindingRow]) -> io::Result<()> {
             &row.owed.join("; "),
         ])?;
     }
-    let sink = writer.into_inner().map_err(|e| e.into_error())?;
+    let sink = writer.into_inner()?;
     sink.commit()
 }
 

@@ -2,10 +2,12 @@
 //! formats of each command.
 
 mod atomic;
+pub mod cells;
 pub mod ci;
 pub mod classification;
 pub mod diff;
 pub mod findings;
+pub mod paths;
 pub mod poam;
 pub mod quarterly;
 pub mod rejects;

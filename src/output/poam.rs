@@ -3,6 +3,7 @@
 use std::io;
 
 use super::Sink;
+use super::cells::{CellEscaping, CellWriter};
 use crate::audit::Poam;
 
 /// The columns, in order.
@@ -23,12 +24,12 @@ pub const COLUMNS: &[&str] = &[
 ];
 
 /// Writes POA&M items as CSV.
-pub fn write(sink: Sink, items: &[Poam]) -> io::Result<()> {
-    let mut writer = csv::Writer::from_writer(sink);
-    writer.write_record(COLUMNS)?;
+pub fn write(sink: Sink, items: &[Poam], escaping: CellEscaping) -> io::Result<()> {
+    let mut writer = CellWriter::new(sink, escaping);
+    writer.write_header(COLUMNS)?;
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     for p in items {
-        writer.write_record([
+        writer.write_row([
             &p.id,
             &p.weakness,
             &p.source,
@@ -44,6 +45,6 @@ pub fn write(sink: Sink, items: &[Poam]) -> io::Result<()> {
             &p.citation,
         ])?;
     }
-    let sink = writer.into_inner().map_err(|e| e.into_error())?;
+    let sink = writer.into_inner()?;
     sink.commit()
 }

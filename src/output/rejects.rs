@@ -3,18 +3,20 @@
 use std::io::{self, Write};
 
 use super::Sink;
+use super::cells::{CellEscaping, CellWriter};
 use crate::input::Reject;
 
 /// Writes rejects as CSV: `file,line,reason,raw`.
 pub struct RejectsWriter {
-    writer: csv::Writer<Sink>,
+    writer: CellWriter<Sink>,
 }
 
 impl RejectsWriter {
-    /// Starts a rejects file with its header.
-    pub fn new(sink: Sink) -> io::Result<Self> {
-        let mut writer = csv::Writer::from_writer(sink);
-        writer.write_record(["file", "line", "reason", "raw"])?;
+    /// Starts a rejects file with its header; `escaping` guards the cells
+    /// (the raw line is the input's, as hostile as it came).
+    pub fn new(sink: Sink, escaping: CellEscaping) -> io::Result<Self> {
+        let mut writer = CellWriter::new(sink, escaping);
+        writer.write_header(["file", "line", "reason", "raw"])?;
         Ok(RejectsWriter { writer })
     }
 
@@ -22,13 +24,13 @@ impl RejectsWriter {
     pub fn write(&mut self, reject: &Reject) -> io::Result<()> {
         let line = reject.origin.line.to_string();
         self.writer
-            .write_record([&*reject.origin.input, &line, &reject.reason, &reject.raw])?;
+            .write_row([&*reject.origin.input, &line, &reject.reason, &reject.raw])?;
         Ok(())
     }
 
     /// Finishes the file.
     pub fn finish(self) -> io::Result<()> {
-        let mut sink = self.writer.into_inner().map_err(|e| e.into_error())?;
+        let mut sink = self.writer.into_inner()?;
         sink.flush()?;
         sink.commit()
     }

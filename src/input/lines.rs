@@ -1,0 +1,92 @@
+//! Line numbers of CSV records that are right for CRLF files too.
+//!
+//! The csv crate reports the line a record starts on by counting the `\n`
+//! bytes it has consumed when the record begins. With `\r\n` line ends it
+//! stops a record at the `\r` and consumes the `\n` only when the next
+//! record starts, so every record of a CRLF file would be reported one line
+//! early (the header's line for the first row). [`LineIndex`] sits between
+//! the file and the csv reader, notes where each `\n` is, and turns a
+//! record's byte offset into its true line.
+//!
+//! It keeps only the newlines the csv reader has read ahead and not yet
+//! reported a record past, so its memory is bounded by the reader's buffer
+//! (plus the newlines inside one record's quoted fields).
+
+use std::collections::VecDeque;
+use std::io::{self, Read};
+
+/// A reader that remembers where its recent newlines are.
+pub struct LineIndex<R> {
+    inner: R,
+    /// Bytes read so far.
+    offset: u64,
+    /// Offsets of newlines not yet passed by a reported record.
+    pending: VecDeque<u64>,
+    /// Newlines before the first pending one.
+    passed: u64,
+}
+
+impl<R> LineIndex<R> {
+    /// Wraps a reader.
+    pub fn new(inner: R) -> Self {
+        LineIndex {
+            inner,
+            offset: 0,
+            pending: VecDeque::new(),
+            passed: 0,
+        }
+    }
+
+    /// The 1-based line of the text that starts at byte `offset`. A record
+    /// that starts on the `\n` of a `\r\n` pair begins on the next line.
+    /// Offsets must not decrease from one call to the next.
+    pub fn line_at(&mut self, offset: u64) -> u64 {
+        while self.pending.front().is_some_and(|&n| n <= offset) {
+            self.pending.pop_front();
+            self.passed += 1;
+        }
+        self.passed + 1
+    }
+}
+
+impl<R: Read> Read for LineIndex<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let start = self.offset;
+        let read = buf.get(..n).unwrap_or_default();
+        self.pending.extend(
+            read.iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .map(|(i, _)| start + i as u64),
+        );
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(text: &str) -> Vec<u64> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(LineIndex::new(text.as_bytes()));
+        let mut record = csv::ByteRecord::new();
+        let mut lines = Vec::new();
+        while reader.read_byte_record(&mut record).unwrap() {
+            let byte = record.position().unwrap().byte();
+            lines.push(reader.get_mut().line_at(byte));
+        }
+        lines
+    }
+
+    #[test]
+    fn lf_crlf_and_quoted_newlines_give_the_starting_line() {
+        assert_eq!(lines_of("a,b\n1,2\n3,4\n"), [2, 3]);
+        assert_eq!(lines_of("a,b\r\n1,2\r\n3,4\r\n"), [2, 3]);
+        assert_eq!(lines_of("a,b\r\n\"x\r\ny\",2\r\n3,4"), [2, 4]);
+        assert_eq!(lines_of("a,b\n\"x\ny\",2\n3,4\n"), [2, 4]);
+    }
+}
