@@ -60,13 +60,11 @@ fn classify(ruleset: &str) -> BTreeMap<String, (String, String, String)> {
     assert_eq!(code, 0, "{stderr}");
     let mut reader = csv::Reader::from_reader(stdout.as_bytes());
     reader
-        .records()
+        .deserialize::<BTreeMap<String, String>>()
         .map(|r| {
-            let r = r.unwrap();
-            (
-                r[0].to_owned(),
-                (r[3].to_owned(), r[5].to_owned(), r[7].to_owned()),
-            )
+            let mut r = r.unwrap();
+            let mut take = |column: &str| r.remove(column).expect("a classify column");
+            (take("id"), (take("level"), take("declared"), take("rule")))
         })
         .collect()
 }

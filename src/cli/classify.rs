@@ -9,8 +9,8 @@ use super::{EXIT_OK, EXIT_USAGE};
 use crate::classify::Classifier;
 use crate::classify::batch::Batch;
 use crate::input::{InputFormat, Reject};
-use crate::output::classification::{RowFormat, RowWriter};
 use crate::output::cells::CellEscaping;
+use crate::output::classification::{RowFormat, RowWriter};
 use crate::output::paths::{NamedOutput, check_outputs};
 use crate::output::rejects::RejectsWriter;
 use crate::output::{Destination, Sink};
@@ -99,8 +99,7 @@ pub fn run(args: ClassifyArgs) -> u8 {
     };
 
     let escaping = CellEscaping::from_raw_flag(args.raw_csv);
-    let opened =
-        Sink::open(&output).and_then(|sink| RowWriter::new(sink, args.format, escaping));
+    let opened = Sink::open(&output).and_then(|sink| RowWriter::new(sink, args.format, escaping));
     let mut rows = match opened {
         Ok(rows) => rows,
         Err(e) => {
@@ -111,7 +110,8 @@ pub fn run(args: ClassifyArgs) -> u8 {
     let mut rejects_file = match &args.rejects {
         Some(path) => {
             match Sink::open(&Destination::from_arg(Some(path)))
-                .and_then(|sink| RejectsWriter::new(sink, escaping)) {
+                .and_then(|sink| RejectsWriter::new(sink, escaping))
+            {
                 Ok(writer) => Some(writer),
                 Err(e) => {
                     eprintln!("error: cannot write {}: {e}", path.display());

@@ -101,7 +101,8 @@ impl<W: Write> CellWriter<W> {
     {
         let escaping = self.escaping;
         for cell in cells {
-            self.writer.write_field(escaping.apply(cell.as_ref()).as_bytes())?;
+            self.writer
+                .write_field(escaping.apply(cell.as_ref()).as_bytes())?;
         }
         Ok(self.writer.write_record(None::<&[u8]>)?)
     }
@@ -133,7 +134,15 @@ mod tests {
 
     #[test]
     fn plain_text_and_numbers_are_untouched() {
-        for cell in ["ET SCAN nmap", "", "-30", "+1.25", "42", "a=b", "2026-11-02T14:30:00-05:00"] {
+        for cell in [
+            "ET SCAN nmap",
+            "",
+            "-30",
+            "+1.25",
+            "42",
+            "a=b",
+            "2026-11-02T14:30:00-05:00",
+        ] {
             assert_eq!(neutralise(cell), cell, "{cell:?}");
         }
     }

@@ -37,7 +37,11 @@ pub fn check_outputs(outputs: &[NamedOutput<'_>], inputs: &[&Path]) -> Result<()
                 input.display()
             ));
         }
-        if let Some(other) = files.iter().skip(i + 1).find(|o| same_file(o.path, output.path)) {
+        if let Some(other) = files
+            .iter()
+            .skip(i + 1)
+            .find(|o| same_file(o.path, output.path))
+        {
             return Err(format!(
                 "{} and {} name the same file ({}); give them different files",
                 output.option,
@@ -102,6 +106,12 @@ mod tests {
     fn two_outputs_to_stdout_are_refused_and_stdin_is_no_file() {
         let error = check_outputs(&[out("-o", "-"), out("--rejects", "-")], &[]);
         assert!(error.unwrap_err().contains("both go to standard output"));
-        assert!(check_outputs(&[out("-o", "a.csv"), out("--rejects", "-")], &[Path::new("-")]).is_ok());
+        assert!(
+            check_outputs(
+                &[out("-o", "a.csv"), out("--rejects", "-")],
+                &[Path::new("-")]
+            )
+            .is_ok()
+        );
     }
 }
