@@ -14,7 +14,7 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 mod common;
-use common::{Run, repo, run as docket};
+use common::{Run, Summary, repo, run as docket, summary};
 
 const FIXTURES: &str = "fixtures/classify";
 const REALDATA: &str = "../shared/realdata";
@@ -111,60 +111,6 @@ fn csv_rows(stdout: &str) -> Vec<BTreeMap<String, String>> {
                 .collect()
         })
         .collect()
-}
-
-/// The summary line on stderr.
-#[derive(Debug, Default, PartialEq, Eq)]
-struct Summary {
-    read: u64,
-    classified: u64,
-    levels: BTreeMap<String, u64>,
-    declared: u64,
-    review: u64,
-    in_gap: u64,
-    unallocated: u64,
-    rejected: u64,
-    skipped: u64,
-}
-
-fn summary(stderr: &str) -> Summary {
-    let pattern = regex::Regex::new(
-        r"(?m)^read (\d+): classified (\d+) \(([^)]*)\); declared (\d+), review (\d+), in a policy gap (\d+); unallocated (\d+); rejected (\d+); skipped (\d+)$",
-    )
-    .expect("a valid pattern");
-    let found = pattern
-        .captures(stderr)
-        .unwrap_or_else(|| panic!("no summary on stderr:\n{stderr}"));
-    let n = |i: usize| found[i].parse::<u64>().expect("a count");
-    let levels = found[3]
-        .split(", ")
-        .map(|part| {
-            let (level, count) = part.rsplit_once(' ').expect("`level count`");
-            (level.to_owned(), count.parse().expect("a count"))
-        })
-        .collect();
-    let summary = Summary {
-        read: n(1),
-        classified: n(2),
-        levels,
-        declared: n(4),
-        review: n(5),
-        in_gap: n(6),
-        unallocated: n(7),
-        rejected: n(8),
-        skipped: n(9),
-    };
-    assert_eq!(
-        summary.read,
-        summary.classified + summary.rejected + summary.skipped,
-        "read = classified + rejected + skipped in {summary:?}"
-    );
-    assert_eq!(
-        summary.levels.values().sum::<u64>(),
-        summary.classified,
-        "the levels add up to the classified records in {summary:?}"
-    );
-    summary
 }
 
 fn write_file(dir: &Path, name: &str, contents: &str) -> PathBuf {

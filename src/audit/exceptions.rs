@@ -13,6 +13,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::calendar::{FiscalQuarter, FiscalYear};
+use crate::input::lines::{LineIndex, describe_csv_error};
 use crate::input::{InputError, Origin, Reject};
 use crate::ruleset::model::ExceptionPolicy;
 
@@ -126,7 +127,9 @@ pub fn read(path: &Path) -> Result<(Vec<Exception>, Vec<Reject>), InputError> {
     })?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_reader(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes));
+        .from_reader(LineIndex::new(
+            bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes),
+        ));
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| InputError::Format {
@@ -147,17 +150,19 @@ pub fn read(path: &Path) -> Result<(Vec<Exception>, Vec<Reject>), InputError> {
         });
     }
     let (mut out, mut rejects) = (Vec::new(), Vec::new());
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = reader.get_mut().line_of(e.position());
                 rejects.push(Reject {
                     origin: Origin {
                         input: Arc::clone(&name),
                         line,
                     },
-                    reason: format!("unreadable CSV row: {e}"),
+                    reason: describe_csv_error(&e, &header),
                     raw: String::new(),
                 });
                 continue;
@@ -165,7 +170,7 @@ pub fn read(path: &Path) -> Result<(Vec<Exception>, Vec<Reject>), InputError> {
         };
         let origin = Origin {
             input: Arc::clone(&name),
-            line: record.position().map_or(0, |p| p.line()),
+            line: reader.get_mut().line_of(record.position()),
         };
         let cell = |c: &str| {
             column(c)

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use chrono::{DateTime, FixedOffset};
 
 use crate::diagnostic::suggest;
+use crate::input::lines::{LineIndex, describe_csv_error};
 use crate::input::{InputError, Origin, Reject};
 use crate::record::{Record, Value, parse_timestamp, parse_value};
 use crate::ruleset::Ruleset;
@@ -131,7 +132,9 @@ impl<'r> HistoryReader<'r> {
     }
 
     fn read_csv(&mut self, bytes: &[u8], name: &Arc<str>) -> Result<(), InputError> {
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(LineIndex::new(bytes));
         let header: Vec<String> = reader
             .byte_headers()
             .map_err(|e| InputError::Format {
@@ -177,18 +180,13 @@ impl<'r> HistoryReader<'r> {
                 Ok(true) => {}
                 Err(e) => {
                     self.out.read += 1;
-                    let line = e.position().map_or(0, |p| p.line());
-                    self.reject(
-                        name,
-                        line,
-                        format!("unreadable CSV row: {e}"),
-                        String::new(),
-                    );
+                    let line = reader.get_mut().line_of(e.position());
+                    self.reject(name, line, describe_csv_error(&e, &header), String::new());
                     continue;
                 }
             }
             self.out.read += 1;
-            let line = record.position().map_or(0, |p| p.line());
+            let line = reader.get_mut().line_of(record.position());
             let origin = Origin {
                 input: Arc::clone(name),
                 line,

@@ -47,6 +47,12 @@ impl<R> LineIndex<R> {
         }
         self.passed + 1
     }
+
+    /// The line of a csv position (a record's or an error's); 0 when the
+    /// csv reader gives none.
+    pub fn line_of(&mut self, position: Option<&csv::Position>) -> u64 {
+        position.map_or(0, |p| self.line_at(p.byte()))
+    }
 }
 
 impl<R: Read> Read for LineIndex<R> {
@@ -62,6 +68,23 @@ impl<R: Read> Read for LineIndex<R> {
         );
         self.offset += n as u64;
         Ok(n)
+    }
+}
+
+/// Why the csv crate could not read a row, in the words of the rest of
+/// docket: the column named from the header, and no position of its own
+/// (the csv crate counts CRLF lines one short; the caller gives the line).
+pub fn describe_csv_error(error: &csv::Error, header: &[String]) -> String {
+    match error.kind() {
+        csv::ErrorKind::Utf8 { err, .. } => {
+            let column = header.get(err.field()).map_or("?", String::as_str);
+            format!("column `{column}` is not valid UTF-8")
+        }
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("expected {expected_len} columns, found {len}"),
+        csv::ErrorKind::Io(e) => format!("cannot read: {e}"),
+        _ => format!("unreadable CSV row: {error}"),
     }
 }
 

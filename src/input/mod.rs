@@ -8,7 +8,7 @@
 
 mod detect;
 mod json;
-mod lines;
+pub mod lines;
 pub mod mapping;
 mod table;
 

@@ -3,7 +3,7 @@
 use std::io::BufRead;
 use std::sync::Arc;
 
-use super::lines::LineIndex;
+use super::lines::{LineIndex, describe_csv_error};
 use super::{
     InputError, Item, MAX_RECORD_BYTES, Origin, RawFields, RawRecord, Reject, read_line_limited,
 };
@@ -104,24 +104,21 @@ impl Iterator for TableReader {
             } => match reader.read_byte_record(record) {
                 Ok(false) => None,
                 Ok(true) => {
-                    let byte = record.position().map_or(0, |p| p.byte());
-                    let line = reader.get_mut().line_at(byte);
+                    let line = reader.get_mut().line_of(record.position());
                     let origin = Origin { input: name, line };
                     Some(Ok(canonical_item(origin, header, record)))
                 }
                 Err(e) => {
-                    let line = match e.position() {
-                        Some(p) => reader.get_mut().line_at(p.byte()),
-                        None => 0,
-                    };
+                    let line = reader.get_mut().line_of(e.position());
+                    let reason = describe_csv_error(&e, header);
                     match e.into_kind() {
                         csv::ErrorKind::Io(source) => Some(Err(InputError::Io {
                             path: name.to_string(),
                             source,
                         })),
-                        other => Some(Ok(Item::Rejected(Reject {
+                        _ => Some(Ok(Item::Rejected(Reject {
                             origin: Origin { input: name, line },
-                            reason: format!("unreadable CSV row: {other:?}"),
+                            reason,
                             raw: String::new(),
                         }))),
                     }

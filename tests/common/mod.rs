@@ -5,6 +5,7 @@
 // Each test crate uses the part it needs.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -43,4 +44,59 @@ impl Run {
 /// `docket ARGS...` from the repository root.
 pub fn run(args: &[&str]) -> Run {
     Run::of(docket().args(args))
+}
+
+/// The summary line `classify` prints on stderr, checked to add up
+/// (read = classified + rejected + skipped; the levels sum to classified).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub read: u64,
+    pub classified: u64,
+    pub levels: BTreeMap<String, u64>,
+    pub declared: u64,
+    pub review: u64,
+    pub in_gap: u64,
+    pub unallocated: u64,
+    pub rejected: u64,
+    pub skipped: u64,
+}
+
+pub fn summary(stderr: &str) -> Summary {
+    let pattern = regex::Regex::new(
+        r"(?m)^read (\d+): classified (\d+) \(([^)]*)\); declared (\d+), review (\d+), in a policy gap (\d+); unallocated (\d+); rejected (\d+); skipped (\d+)$",
+    )
+    .expect("a valid pattern");
+    let found = pattern
+        .captures(stderr)
+        .unwrap_or_else(|| panic!("no summary on stderr:\n{stderr}"));
+    let n = |i: usize| found[i].parse::<u64>().expect("a count");
+    let levels = found[3]
+        .split(", ")
+        .map(|part| {
+            let (level, count) = part.rsplit_once(' ').expect("`level count`");
+            (level.to_owned(), count.parse().expect("a count"))
+        })
+        .collect();
+    let summary = Summary {
+        read: n(1),
+        classified: n(2),
+        levels,
+        declared: n(4),
+        review: n(5),
+        in_gap: n(6),
+        unallocated: n(7),
+        rejected: n(8),
+        skipped: n(9),
+    };
+    assert_eq!(
+        summary.read,
+        summary.classified + summary.rejected + summary.skipped,
+        "read = classified + rejected + skipped in {summary:?}"
+    );
+    assert_eq!(
+        summary.levels.values().sum::<u64>(),
+        summary.classified,
+        "the levels add up to the classified records in {summary:?}"
+    );
+    summary
 }
