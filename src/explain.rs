@@ -98,7 +98,7 @@ pub fn explain(
         .enumerate()
         .map(|(i, c)| RuleTrace {
             id: c.id.value.clone(),
-            gives: ruleset.levels[c.level.value.index()].id.value.clone(),
+            gives: ruleset.level(c.level.value).id.value.clone(),
             citation: c.citation.value.clone(),
             matched: outcome.matched.contains(&i),
             decided: outcome.rule == Some(i),
@@ -130,7 +130,7 @@ pub fn explain(
         agency,
         level: outcome.level.map_or_else(
             || "unclassified".to_owned(),
-            |l| ruleset.levels[l.index()].id.value.clone(),
+            |l| ruleset.level(l).id.value.clone(),
         ),
         criteria,
         declared: outcome.declared.as_str().to_owned(),
@@ -152,7 +152,7 @@ fn due_lines(classifier: &Classifier<'_>, outcome: &Classification) -> Vec<Strin
     };
     let citation = outcome
         .level
-        .and_then(|l| ruleset.levels[l.index()].response.as_ref())
+        .and_then(|l| ruleset.level(l).response.as_ref())
         .map(|r| r.citation.value.clone())
         .unwrap_or_default();
     let from = &ruleset.field(due.from).name.value;

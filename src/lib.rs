@@ -6,6 +6,10 @@
 //! and resolves a ruleset, [`check::analyse`] finds policy gaps and dead
 //! rules, and the classification and audit engines apply it.
 
+// Input must never panic docket: no unwrap and no unchecked indexing in
+// the library (tests may). See "No panics on input" in the README.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::indexing_slicing))]
+
 pub mod allocation;
 pub mod audit;
 pub mod calendar;

@@ -138,6 +138,7 @@ impl SourceMap {
     ///
     /// # Panics
     /// Only if the id comes from another map, which is a bug in docket.
+    #[allow(clippy::indexing_slicing)] // as documented: ids come from this map
     pub fn file(&self, id: FileId) -> &SourceFile {
         &self.files[id.index()]
     }

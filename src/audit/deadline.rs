@@ -103,7 +103,9 @@ pub struct Context<'a> {
 impl Context<'_> {
     fn satisfies(&self, occurrence: &Occurrence, target: EventId) -> bool {
         occurrence.event == target
-            || self.ruleset.events[occurrence.event.index()]
+            || self
+                .ruleset
+                .event(occurrence.event)
                 .counts_as
                 .as_ref()
                 .is_some_and(|c| c.value == target)
@@ -112,7 +114,7 @@ impl Context<'_> {
     /// Whether an occurrence belongs to a scope: incident-wide events belong
     /// to every unit; unit events only to their own.
     fn in_scope(&self, occurrence: &Occurrence, scope: Option<&str>) -> bool {
-        let scoped = self.ruleset.events[occurrence.event.index()].per.is_some();
+        let scoped = self.ruleset.event(occurrence.event).per.is_some();
         !scoped || scope.is_none() || occurrence.scope.as_deref() == scope
     }
 }
@@ -128,7 +130,7 @@ pub fn evaluate(
     incident: &Incident,
     quality: &mut Vec<String>,
 ) -> Vec<Evaluation> {
-    let deadline = &cx.ruleset.deadlines[index];
+    let deadline = &cx.ruleset.deadline(index);
     let seen: Vec<&Occurrence> = incident
         .events
         .iter()
@@ -159,7 +161,8 @@ pub fn evaluate(
             let mut values: Vec<String> = seen
                 .iter()
                 .filter(|o| {
-                    cx.ruleset.events[o.event.index()]
+                    cx.ruleset
+                        .event(o.event)
                         .per
                         .as_ref()
                         .is_some_and(|p| p.value == per.value)
@@ -197,7 +200,7 @@ fn evaluate_scope(
     quality: &mut Vec<String>,
 ) -> Result<Evaluation, NotApplicable> {
     let ruleset = cx.ruleset;
-    let name = |e: EventId| ruleset.events[e.index()].id.value.as_str();
+    let name = |e: EventId| ruleset.event(e).id.value.as_str();
     let in_scope: Vec<&Occurrence> = seen
         .iter()
         .copied()
@@ -248,7 +251,7 @@ fn evaluate_scope(
     });
     let closed = in_scope
         .iter()
-        .find(|o| o.at >= start.at && ruleset.events[o.event.index()].closes)
+        .find(|o| o.at >= start.at && ruleset.event(o.event).closes)
         .map(|o| Mark {
             event: o.event,
             at: o.at,

@@ -430,7 +430,9 @@ impl<'r> HistoryReader<'r> {
                 self.out.incidents.len() - 1
             }
         };
-        let incident = &mut self.out.incidents[index];
+        let Some(incident) = self.out.incidents.get_mut(index) else {
+            return;
+        };
         for (field, value) in typed {
             match incident.attributes.get(field) {
                 None => incident.attributes.set(field, Some(value)),

@@ -144,8 +144,12 @@ impl<'r> Auditor<'r> {
                     audit.evaluations.push((index, evaluation));
                 }
             }
-            let evaluations: Vec<&Evaluation> =
-                audit.evaluations[first..].iter().map(|(_, e)| e).collect();
+            let evaluations: Vec<&Evaluation> = audit
+                .evaluations
+                .iter()
+                .skip(first)
+                .map(|(_, e)| e)
+                .collect();
             quality.extend(order::unmet_requirements(
                 ruleset,
                 &view.incident,
@@ -200,7 +204,7 @@ impl<'r> Auditor<'r> {
             .events
             .iter()
             .find(|o| {
-                let event = &ruleset.events[o.event.index()];
+                let event = ruleset.event(o.event);
                 event.closes && event.per.is_none()
             })
             .map(|o| o.at);
@@ -221,7 +225,7 @@ impl<'r> Auditor<'r> {
 /// a unit) closed twice, and the same event recorded twice.
 fn timeline_quality(ruleset: &Ruleset, incident: &Incident) -> Vec<String> {
     let mut out = Vec::new();
-    let name = |e: EventId| ruleset.events[e.index()].id.value.as_str();
+    let name = |e: EventId| ruleset.event(e).id.value.as_str();
     // The scope attribute a history may give (`unit`); a ruleset has one.
     let scope_name = ruleset
         .events
@@ -229,7 +233,7 @@ fn timeline_quality(ruleset: &Ruleset, incident: &Incident) -> Vec<String> {
         .find_map(|e| e.per.as_ref())
         .map_or("unit", |p| p.value.as_str());
     for o in &incident.events {
-        match (&ruleset.events[o.event.index()].per, &o.scope) {
+        match (&ruleset.event(o.event).per, &o.scope) {
             (None, Some(scope)) => out.push(format!(
                 "{}: `{}` at {} is not recorded per {scope_name}, so the {scope_name} {scope} given on it is ignored",
                 o.origin,
@@ -250,7 +254,7 @@ fn timeline_quality(ruleset: &Ruleset, incident: &Incident) -> Vec<String> {
     let closings: Vec<_> = incident
         .events
         .iter()
-        .filter(|o| ruleset.events[o.event.index()].closes)
+        .filter(|o| ruleset.event(o.event).closes)
         .collect();
     for (i, later) in closings.iter().enumerate() {
         if let Some(first) = closings.iter().take(i).find(|c| c.scope == later.scope) {
@@ -298,7 +302,7 @@ fn owed(
     if !matches!(evaluation.status, Status::Breached | Status::Overdue) {
         return Vec::new();
     }
-    let breach = &ruleset.deadlines[evaluation.deadline].on_breach;
+    let breach = &ruleset.deadline(evaluation.deadline).on_breach;
     let done = |event: Option<EventId>| {
         event.and_then(|e| {
             incident
@@ -337,6 +341,14 @@ fn owed(
 }
 
 impl Audit {
+    /// The id of the incident at a position of [`Audit::incidents`] (the
+    /// positions that evaluations, owed items and findings carry).
+    pub fn incident_id(&self, index: usize) -> &str {
+        self.incidents
+            .get(index)
+            .map_or("?", |i| i.incident.id.as_str())
+    }
+
     /// The part of the audit that belongs to a fiscal quarter: deadlines due
     /// in it, incidents with an event in it, exceptions in force during it.
     pub fn select_quarter(&self, quarter: FiscalQuarter, tz: chrono_tz::Tz) -> Audit {

@@ -23,10 +23,11 @@ pub fn unmet_requirements(
     evaluations: &[&Evaluation],
     as_of: DateTime<Utc>,
 ) -> Vec<String> {
-    let name = |e: EventId| ruleset.events[e.index()].id.value.as_str();
+    let name = |e: EventId| ruleset.event(e).id.value.as_str();
     let satisfies = |o: &Occurrence, target: EventId| {
         o.event == target
-            || ruleset.events[o.event.index()]
+            || ruleset
+                .event(o.event)
                 .counts_as
                 .as_ref()
                 .is_some_and(|c| c.value == target)
@@ -34,11 +35,11 @@ pub fn unmet_requirements(
     let seen = |o: &&Occurrence| o.at.with_timezone(&Utc) <= as_of;
     let mut out = Vec::new();
     for occurrence in incident.events.iter().filter(seen) {
-        let Some(required) = &ruleset.events[occurrence.event.index()].requires else {
+        let Some(required) = &ruleset.event(occurrence.event).requires else {
             continue;
         };
         let required = required.value;
-        let scoped = ruleset.events[required.index()].per.is_some();
+        let scoped = ruleset.event(required).per.is_some();
         let preceded = incident.events.iter().filter(seen).any(|o| {
             satisfies(o, required)
                 && o.at <= occurrence.at
@@ -51,7 +52,8 @@ pub fn unmet_requirements(
             .iter()
             .copied()
             .filter(|e| {
-                ruleset.deadlines[e.deadline]
+                ruleset
+                    .deadline(e.deadline)
                     .on_breach
                     .permits
                     .as_ref()
@@ -85,7 +87,8 @@ pub fn unmet_requirements(
                 deadlines.join(" or ")
             )
         };
-        let citation = ruleset.events[occurrence.event.index()]
+        let citation = ruleset
+            .event(occurrence.event)
             .citation
             .as_deref()
             .map(|c| format!(" ({c})"))

@@ -77,7 +77,7 @@ pub fn from_incidents(ruleset: &Ruleset, audit: &Audit) -> Vec<Poam> {
         .filter(|o| o.what == OwedKind::Poam)
         .filter_map(|owed| {
             let view = audit.incidents.get(owed.incident)?;
-            let deadline = &ruleset.deadlines[owed.deadline];
+            let deadline = ruleset.deadline(owed.deadline);
             let evaluation = audit
                 .evaluations
                 .iter()
@@ -88,13 +88,7 @@ pub fn from_incidents(ruleset: &Ruleset, audit: &Audit) -> Vec<Poam> {
                 .events
                 .iter()
                 .filter(|o| o.at.with_timezone(&chrono::Utc) <= audit.as_of)
-                .map(|o| {
-                    format!(
-                        "{} {}",
-                        ruleset.events[o.event.index()].id.value,
-                        date(&o.at)
-                    )
-                })
+                .map(|o| format!("{} {}", ruleset.event(o.event).id.value, date(&o.at)))
                 .collect::<Vec<_>>()
                 .join("; ");
             let completed = view.closed.as_ref().map(date).filter(|_| {

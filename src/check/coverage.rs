@@ -166,10 +166,11 @@ fn describe(interval: Interval, ty: &FieldType) -> String {
 pub fn report(ruleset: &Ruleset, forms: &NormalForms, out: &mut Diagnostics) {
     for gap in gaps(ruleset, forms) {
         let field = ruleset.field(gap.field);
-        let (below, above) = (&ruleset.criteria[gap.below], &ruleset.criteria[gap.above]);
+        let (below, above) = (ruleset.criterion(gap.below), ruleset.criterion(gap.above));
         let interval_of = |criterion: usize| {
-            forms.criteria[criterion]
-                .iter()
+            forms
+                .criterion(criterion)
+                .into_iter()
                 .flatten()
                 .find_map(|c| c.fields.get(&gap.field).map(|f| f.range))
                 .unwrap_or(Interval::ALL)
@@ -183,9 +184,9 @@ pub fn report(ruleset: &Ruleset, forms: &NormalForms, out: &mut Diagnostics) {
                     field.name.value,
                     describe(gap.interval, &field.ty),
                     above.id.value,
-                    ruleset.levels[above.level.value.index()].id.value,
+                    ruleset.level(above.level.value).id.value,
                     below.id.value,
-                    ruleset.levels[below.level.value.index()].id.value,
+                    ruleset.level(below.level.value).id.value,
                 ),
             )
             .with_label(format!("`{}` covers {}", above.id.value, describe(interval_of(gap.above), &field.ty)))
@@ -204,8 +205,8 @@ pub fn report(ruleset: &Ruleset, forms: &NormalForms, out: &mut Diagnostics) {
         for (i, a) in ranges.iter().enumerate() {
             for b in ranges.iter().skip(i + 1) {
                 let (ca, cb) = (
-                    &ruleset.criteria[a.criterion],
-                    &ruleset.criteria[b.criterion],
+                    ruleset.criterion(a.criterion),
+                    ruleset.criterion(b.criterion),
                 );
                 let shared = a.interval.intersect(b.interval);
                 if ca.level.value == cb.level.value

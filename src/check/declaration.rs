@@ -14,7 +14,8 @@ use crate::ruleset::model::{Effect, TriggerId};
 /// Whether one trigger overrides the other, in either direction.
 pub fn resolved(ruleset: &Ruleset, a: usize, b: usize) -> bool {
     let overrides = |x: usize, y: usize| {
-        ruleset.triggers[x]
+        ruleset
+            .trigger_at(x)
             .overrides
             .iter()
             .any(|o| o.value == TriggerId::from_index(y))
@@ -28,7 +29,7 @@ pub fn report(ruleset: &Ruleset, forms: &NormalForms, out: &mut Diagnostics) {
         if withhold.effect != Effect::Withhold {
             continue;
         }
-        let Some(form_w) = &forms.triggers[w] else {
+        let Some(form_w) = forms.trigger(w) else {
             continue;
         };
         let conflicting: Vec<usize> = ruleset
@@ -37,7 +38,7 @@ pub fn report(ruleset: &Ruleset, forms: &NormalForms, out: &mut Diagnostics) {
             .enumerate()
             .filter(|(d, declare)| declare.effect == Effect::Declare && !resolved(ruleset, w, *d))
             .filter(|(d, _)| {
-                forms.triggers[*d].as_ref().is_some_and(|form_d| {
+                forms.trigger(*d).is_some_and(|form_d| {
                     form_d.iter().any(|cd| {
                         form_w
                             .iter()
@@ -52,7 +53,7 @@ pub fn report(ruleset: &Ruleset, forms: &NormalForms, out: &mut Diagnostics) {
         }
         let names = conflicting
             .iter()
-            .map(|d| format!("`{}`", ruleset.triggers[*d].id.value))
+            .map(|d| format!("`{}`", ruleset.trigger_at(*d).id.value))
             .collect::<Vec<_>>()
             .join(", ");
         let mut diagnostic = Diagnostic::warning(
@@ -72,7 +73,7 @@ pub fn report(ruleset: &Ruleset, forms: &NormalForms, out: &mut Diagnostics) {
              To decide, add `overrides: [...]` to the trigger that should win",
         );
         for d in conflicting {
-            let trigger = &ruleset.triggers[d];
+            let trigger = ruleset.trigger_at(d);
             diagnostic = diagnostic.with_secondary(
                 trigger.id.span,
                 format!("declares ({})", trigger.citation.value),

@@ -17,6 +17,21 @@ pub struct NormalForms {
 }
 
 impl NormalForms {
+    /// The form of the criterion at `index`, if it has one.
+    pub fn criterion(&self, index: usize) -> Option<&Vec<Conjunction>> {
+        self.criteria.get(index).and_then(Option::as_ref)
+    }
+
+    /// The form of the trigger at `index`, if it has one.
+    pub fn trigger(&self, index: usize) -> Option<&Vec<Conjunction>> {
+        self.triggers.get(index).and_then(Option::as_ref)
+    }
+
+    /// The form of the deadline at `index`, if it has one.
+    pub fn deadline(&self, index: usize) -> Option<&Vec<Conjunction>> {
+        self.deadlines.get(index).and_then(Option::as_ref)
+    }
+
     /// Computes the forms of every condition in `ruleset`.
     pub fn of(ruleset: &Ruleset) -> Self {
         let fields = &ruleset.fields;

@@ -13,7 +13,7 @@ use crate::ruleset::Ruleset;
 /// Reports shadowed and unsatisfiable criteria.
 pub fn report(ruleset: &Ruleset, forms: &NormalForms, out: &mut Diagnostics) {
     for (b, criterion) in ruleset.criteria.iter().enumerate() {
-        let Some(form_b) = &forms.criteria[b] else {
+        let Some(form_b) = forms.criterion(b) else {
             continue;
         };
         if form_b.is_empty() {
@@ -33,7 +33,7 @@ pub fn report(ruleset: &Ruleset, forms: &NormalForms, out: &mut Diagnostics) {
                 || (other.level.value == criterion.level.value && *a < b);
             beats
                 && *a != b
-                && forms.criteria[*a].as_ref().is_some_and(|form_a| {
+                && forms.criterion(*a).is_some_and(|form_a| {
                     form_b
                         .iter()
                         .all(|cb| form_a.iter().any(|ca| cb.implies(ca, &ruleset.fields)))
@@ -43,7 +43,7 @@ pub fn report(ruleset: &Ruleset, forms: &NormalForms, out: &mut Diagnostics) {
             let why = if other.level.value < criterion.level.value {
                 format!(
                     "which is more severe ({})",
-                    ruleset.levels[other.level.value.index()].id.value
+                    ruleset.level(other.level.value).id.value
                 )
             } else {
                 "which comes first at the same level".to_owned()

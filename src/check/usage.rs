@@ -14,8 +14,8 @@ pub fn report(ruleset: &Ruleset, forms: &NormalForms, out: &mut Diagnostics) {
     unused_events(ruleset, out);
     unused_definitions(ruleset, out);
     for (i, trigger) in ruleset.triggers.iter().enumerate() {
-        if forms.triggers[i]
-            .as_ref()
+        if forms
+            .trigger(i)
             .is_some_and(|f| !f.iter().any(|c| forms.is_possible(ruleset, c)))
         {
             out.push(
@@ -27,7 +27,8 @@ pub fn report(ruleset: &Ruleset, forms: &NormalForms, out: &mut Diagnostics) {
         for other in &trigger.overrides {
             let j = other.value.index();
             if j > i
-                && ruleset.triggers[j]
+                && ruleset
+                    .trigger_at(j)
                     .overrides
                     .iter()
                     .any(|o| o.value.index() == i)
@@ -38,7 +39,8 @@ pub fn report(ruleset: &Ruleset, forms: &NormalForms, out: &mut Diagnostics) {
                         other.span,
                         format!(
                             "`{}` and `{}` override each other",
-                            trigger.id.value, ruleset.triggers[j].id.value
+                            trigger.id.value,
+                            ruleset.trigger_at(j).id.value
                         ),
                     )
                     .with_help(
@@ -49,8 +51,8 @@ pub fn report(ruleset: &Ruleset, forms: &NormalForms, out: &mut Diagnostics) {
         }
     }
     for (i, deadline) in ruleset.deadlines.iter().enumerate() {
-        if forms.deadlines[i]
-            .as_ref()
+        if forms
+            .deadline(i)
             .is_some_and(|f| !f.iter().any(|c| forms.is_possible(ruleset, c)))
         {
             let span = deadline
@@ -70,7 +72,8 @@ pub fn report(ruleset: &Ruleset, forms: &NormalForms, out: &mut Diagnostics) {
         }
         if let Some(per) = &deadline.per {
             let scoped = deadline.to.iter().chain(&deadline.from).any(|e| {
-                ruleset.events[e.value.index()]
+                ruleset
+                    .event(e.value)
                     .per
                     .as_ref()
                     .is_some_and(|p| p.value == per.value)

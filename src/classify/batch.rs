@@ -150,9 +150,9 @@ impl Batch<'_, '_> {
                 }
                 let fallback_id = raw.origin.to_string();
                 let outcome = self.classifier.classify(&mut record, &fallback_id);
-                let level = outcome.level.map_or("unclassified", |l| {
-                    ruleset.levels[l.index()].id.value.as_str()
-                });
+                let level = outcome
+                    .level
+                    .map_or("unclassified", |l| ruleset.level(l).id.value.as_str());
                 *summary.by_level.entry(level.to_owned()).or_default() += 1;
                 summary.classified += 1;
                 match outcome.declared {
@@ -166,9 +166,9 @@ impl Batch<'_, '_> {
                 if outcome.flags.contains(&Flag::Unallocated) {
                     summary.unallocated += 1;
                 }
-                let per_record = outcome.trigger.is_some_and(|t| {
-                    ruleset.triggers[t.index()].numbering == IncidentNumbering::PerRecord
-                });
+                let per_record = outcome
+                    .trigger
+                    .is_some_and(|t| ruleset.trigger(t).numbering == IncidentNumbering::PerRecord);
                 if let (Some(number), true) = (&outcome.incident_number, per_record) {
                     let here = raw.origin.to_string();
                     if let Some(first) = numbered.get(number) {

@@ -20,7 +20,7 @@ use crate::ruleset::model::{IncidentNumbering, OutbreakWindow, TriggerId};
 
 /// The incident number of a record declared by `trigger`.
 pub fn number(ruleset: &Ruleset, trigger: TriggerId, record: &Record, record_id: &str) -> String {
-    let definition = &ruleset.triggers[trigger.index()];
+    let definition = ruleset.trigger(trigger);
     let mut hash = Fnv1a::new();
     hash.write(ruleset.meta.id.value.as_bytes());
     match &definition.numbering {

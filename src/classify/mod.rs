@@ -208,8 +208,8 @@ impl<'r> Classifier<'r> {
         let rule = matched
             .iter()
             .copied()
-            .min_by_key(|i| (self.ruleset.criteria[*i].level.value, *i));
-        let level = rule.map(|i| self.ruleset.criteria[i].level.value);
+            .min_by_key(|i| (self.ruleset.criterion(*i).level.value, *i));
+        let level = rule.map(|i| self.ruleset.criterion(i).level.value);
         if let Some(field) = self.level_field {
             record.set(field, level.map(|l| Value::Enum(l.0)));
         }
@@ -271,7 +271,8 @@ impl<'r> Classifier<'r> {
             .collect();
         let overridden = |id: &TriggerId| {
             fired.iter().any(|other| {
-                triggers[other.index()]
+                self.ruleset
+                    .trigger(other)
                     .overrides
                     .iter()
                     .any(|o| o.value == *id)
@@ -281,7 +282,7 @@ impl<'r> Classifier<'r> {
             fired
                 .iter()
                 .copied()
-                .filter(|t| triggers[t.index()].effect == effect && !overridden(t))
+                .filter(|t| self.ruleset.trigger(t).effect == effect && !overridden(t))
                 .collect()
         };
         let (declare, withhold) = (effective(Effect::Declare), effective(Effect::Withhold));
@@ -304,7 +305,8 @@ fn gap_contains(ruleset: &Ruleset, gap: &Gap, record: &Record) -> bool {
     };
     let units = crate::check::to_units(*n, &ruleset.field(gap.field).ty);
     gap.interval.contains(units)
-        && ruleset.criteria[gap.below]
+        && ruleset
+            .criterion(gap.below)
             .when
             .matches_ignoring(gap.field, record)
 }
@@ -326,14 +328,15 @@ fn missing(
         .iter()
         .copied()
         .filter(|c| {
-            ruleset.criteria[*c]
+            ruleset
+                .criterion(*c)
                 .when
                 .matches_ignoring(split.field, record)
         })
         .collect();
     let decides = open
         .iter()
-        .any(|c| level.is_none_or(|l| ruleset.criteria[*c].level.value < l));
+        .any(|c| level.is_none_or(|l| ruleset.criterion(*c).level.value < l));
     (decides && open.len() > 1).then_some(Flag::Missing {
         field: split.field,
         criteria: open,

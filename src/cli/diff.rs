@@ -283,13 +283,13 @@ fn read_histories(ruleset: &Ruleset, paths: &[PathBuf]) -> Option<Histories> {
         }
     }
     let histories = reader.finish();
-    if !histories.rejects.is_empty() {
+    if let Some(first) = histories.rejects.first() {
         eprintln!(
             "warning: the ruleset {} cannot use {} history rows (first: {}: {})",
             ruleset.root.display(),
             histories.rejects.len(),
-            histories.rejects[0].origin,
-            histories.rejects[0].reason
+            first.origin,
+            first.reason
         );
     }
     Some(histories)

@@ -188,6 +188,9 @@ fn coverage_summary(ruleset: &Ruleset, coverage: &Coverage) -> String {
     text
 }
 
+// Indexing a serde_json object built here inserts or reads a key; it
+// cannot panic.
+#[allow(clippy::indexing_slicing)]
 fn json_report(
     path: &std::path::Path,
     ruleset: &Ruleset,

@@ -101,7 +101,7 @@ pub fn describe_test(test: &Test, ruleset: &Ruleset) -> String {
         Op::OneOf { values, lists } => {
             let from = lists
                 .iter()
-                .map(|l| ruleset.lists[l.index()].name.value.as_str())
+                .map(|l| ruleset.list(l).name.value.as_str())
                 .collect::<Vec<_>>()
                 .join(", ");
             let values: Vec<String> = values
@@ -120,7 +120,7 @@ pub fn describe_test(test: &Test, ruleset: &Ruleset) -> String {
                 Some(t) => format!(
                     "{name} {} {bound} (threshold {})",
                     cmp.symbol(),
-                    ruleset.thresholds[t.index()].name.value
+                    ruleset.threshold(t).name.value
                 ),
                 None => format!("{name} {} {bound}", cmp.symbol()),
             }

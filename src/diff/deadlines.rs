@@ -85,8 +85,8 @@ fn findings(audit: &Audit, auditor: &Auditor<'_>) -> BTreeMap<Key, Finding> {
         .map(|(incident, e)| {
             (
                 (
-                    audit.incidents[*incident].incident.id.clone(),
-                    ruleset.deadlines[e.deadline].id.value.clone(),
+                    audit.incident_id(*incident).to_owned(),
+                    ruleset.deadline(e.deadline).id.value.clone(),
                     e.scope.clone().unwrap_or_default(),
                 ),
                 Finding {

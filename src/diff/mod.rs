@@ -256,16 +256,16 @@ fn outcome(
     Outcome {
         level: c.level.map_or_else(
             || "unclassified".to_owned(),
-            |l| ruleset.levels[l.index()].id.value.clone(),
+            |l| ruleset.level(l).id.value.clone(),
         ),
         declared: c.declared.as_str(),
         rule: c
             .rule
-            .map(|i| ruleset.criteria[i].id.value.clone())
+            .map(|i| ruleset.criterion(i).id.value.clone())
             .unwrap_or_default(),
         trigger: c
             .trigger
-            .map(|t| ruleset.triggers[t.index()].id.value.clone())
+            .map(|t| ruleset.trigger(t).id.value.clone())
             .unwrap_or_default(),
         due_by: c.due.map(|d| format_time(&d.at)).unwrap_or_default(),
         reason: String::new(),

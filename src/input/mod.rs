@@ -331,7 +331,7 @@ pub(crate) fn read_line_limited<R: BufRead + ?Sized>(
         }
         any = true;
         let (chunk, done) = match available.iter().position(|b| *b == b'\n') {
-            Some(i) => (&available[..=i], true),
+            Some(i) => (available.get(..=i).unwrap_or(available), true),
             None => (available, false),
         };
         let used = chunk.len();

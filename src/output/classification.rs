@@ -98,8 +98,8 @@ pub fn row(
 ) -> Row {
     let ruleset = classifier.ruleset();
     let text = |name: &str| field_text(ruleset, record, name);
-    let criterion = outcome.rule.map(|i| &ruleset.criteria[i]);
-    let trigger = outcome.trigger.map(|t| &ruleset.triggers[t.index()]);
+    let criterion = outcome.rule.map(|i| ruleset.criterion(i));
+    let trigger = outcome.trigger.map(|t| ruleset.trigger(t));
     let agency = match (&outcome.agency, outcome.flags.contains(&Flag::Unallocated)) {
         (Some(a), _) => a.agency.to_string(),
         (None, true) => "unallocated".to_owned(),
@@ -113,7 +113,7 @@ pub fn row(
         agency,
         level: outcome.level.map_or_else(
             || "unclassified".to_owned(),
-            |l| ruleset.levels[l.index()].id.value.clone(),
+            |l| ruleset.level(l).id.value.clone(),
         ),
         category: text("category"),
         signature: text("signature"),
@@ -138,14 +138,14 @@ pub fn row(
             outcome
                 .matched
                 .iter()
-                .map(|i| ruleset.criteria[*i].id.value.clone())
+                .map(|i| ruleset.criterion(*i).id.value.clone())
                 .collect()
         }),
         triggers: detailed.then(|| {
             outcome
                 .fired
                 .iter()
-                .map(|t| ruleset.triggers[t.index()].id.value.clone())
+                .map(|t| ruleset.trigger(t).id.value.clone())
                 .collect()
         }),
         trigger_citation: if detailed {
@@ -198,7 +198,7 @@ pub fn describe_flag(classifier: &Classifier<'_>, flag: &Flag) -> String {
                 return "gap".to_owned();
             };
             let field = ruleset.field(gap.field);
-            let (below, above) = (&ruleset.criteria[gap.below], &ruleset.criteria[gap.above]);
+            let (below, above) = (ruleset.criterion(gap.below), ruleset.criterion(gap.above));
             let value = match (gap.interval.lo, gap.interval.hi) {
                 (Some(lo), Some(hi)) if lo == hi => {
                     format!("exactly {}", from_units(lo, &field.ty))
@@ -222,7 +222,7 @@ pub fn describe_flag(classifier: &Classifier<'_>, flag: &Flag) -> String {
         Flag::Conflict { declare, withhold } => {
             let names = |ids: &[crate::ruleset::model::TriggerId]| {
                 ids.iter()
-                    .map(|t| ruleset.triggers[t.index()].id.value.as_str())
+                    .map(|t| ruleset.trigger(t).id.value.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
             };
@@ -239,8 +239,8 @@ pub fn describe_flag(classifier: &Classifier<'_>, flag: &Flag) -> String {
             format!(
                 "missing: {} decides between {} ({})",
                 ruleset.field(*field).name.value,
-                names(" and ", &|c| ruleset.criteria[c].id.value.clone()),
-                names("; ", &|c| ruleset.criteria[c].citation.value.clone()),
+                names(" and ", &|c| ruleset.criterion(c).id.value.clone()),
+                names("; ", &|c| ruleset.criterion(c).citation.value.clone()),
             )
         }
         Flag::NoStartTime(field) => {

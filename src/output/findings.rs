@@ -76,13 +76,13 @@ pub struct FindingRow {
 pub fn rows(ruleset: &Ruleset, audit: &Audit) -> Vec<FindingRow> {
     let tz = ruleset.meta.timezone.value;
     let time = |t: &chrono::DateTime<chrono::FixedOffset>| format_time(&t.with_timezone(&tz));
-    let event = |e: crate::ruleset::model::EventId| ruleset.events[e.index()].id.value.clone();
+    let event = |e: crate::ruleset::model::EventId| ruleset.event(e).id.value.clone();
     let mut out = Vec::new();
     for (index, evaluation) in &audit.evaluations {
         let Some(view) = audit.incidents.get(*index) else {
             continue;
         };
-        let deadline = &ruleset.deadlines[evaluation.deadline];
+        let deadline = ruleset.deadline(evaluation.deadline);
         let owed = audit
             .owed
             .iter()
@@ -104,7 +104,7 @@ pub fn rows(ruleset: &Ruleset, audit: &Audit) -> Vec<FindingRow> {
             if let Some(permits) = &deadline.on_breach.permits {
                 detail.push_str(&format!(
                     "; permits `{}`",
-                    ruleset.events[permits.value.index()].id.value
+                    ruleset.event(permits.value).id.value
                 ));
             }
         }

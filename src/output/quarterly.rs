@@ -192,8 +192,8 @@ fn agency_section(out: &mut String, ruleset: &Ruleset, audit: &Audit, incidents:
             let _ = writeln!(
                 out,
                 "| {} | `{}` | {} | {} | {} | {} |",
-                cell(&audit.incidents[*i].incident.id),
-                ruleset.deadlines[e.deadline].id.value,
+                cell(audit.incident_id(*i)),
+                ruleset.deadline(e.deadline).id.value,
                 cell(e.scope.as_deref().unwrap_or("")),
                 e.due.as_ref().map(format_time).unwrap_or_default(),
                 e.status.as_str(),
@@ -226,7 +226,7 @@ fn agency_section(out: &mut String, ruleset: &Ruleset, audit: &Audit, incidents:
     if !owed.is_empty() {
         let _ = writeln!(out, "\n### POA&Ms, notifications and declarations\n");
         for o in owed {
-            let deadline = &ruleset.deadlines[o.deadline];
+            let deadline = ruleset.deadline(o.deadline);
             let what = match &o.what {
                 OwedKind::Notification(to) => format!("one-time notification to {to}"),
                 OwedKind::Poam => "POA&M until the incident is closed".to_owned(),
@@ -239,7 +239,9 @@ fn agency_section(out: &mut String, ruleset: &Ruleset, audit: &Audit, incidents:
             let _ = writeln!(
                 out,
                 "- {}: {what} ({}, `{}`): {state}",
-                audit.incidents[o.incident].incident.id, deadline.citation.value, deadline.id.value
+                audit.incident_id(o.incident),
+                deadline.citation.value,
+                deadline.id.value
             );
         }
     }
@@ -251,7 +253,7 @@ fn agency_section(out: &mut String, ruleset: &Ruleset, audit: &Audit, incidents:
     if !quality.is_empty() {
         let _ = writeln!(out, "\n### Data quality\n");
         for (i, text) in quality {
-            let _ = writeln!(out, "- {}: {text}", audit.incidents[*i].incident.id);
+            let _ = writeln!(out, "- {}: {text}", audit.incident_id(*i));
         }
     }
 }
@@ -280,7 +282,8 @@ fn milestone_rows(
                     // counts as a closure) reaches it too.
                     let reaches = |o: &crate::audit::history::Occurrence| {
                         o.event.index() == id
-                            || ruleset.events[o.event.index()]
+                            || ruleset
+                                .event(o.event)
                                 .counts_as
                                 .as_ref()
                                 .is_some_and(|c| c.value.index() == id)

@@ -92,9 +92,9 @@ pub fn execute(
             let mut record = record_of(ruleset, values)?;
             record.apply_fallbacks(&ruleset.fields);
             let outcome = classifier.classify(&mut record, &test.name.value);
-            let name = |i: usize| ruleset.criteria[i].id.value.clone();
+            let name = |i: usize| ruleset.criterion(i).id.value.clone();
             let trigger_name =
-                |t: crate::ruleset::model::TriggerId| ruleset.triggers[t.index()].id.value.clone();
+                |t: crate::ruleset::model::TriggerId| ruleset.trigger(t).id.value.clone();
             let conflicting = outcome
                 .flags
                 .iter()
@@ -108,7 +108,7 @@ pub fn execute(
             Ok(Actual::Record(RecordOutcome {
                 level: outcome.level.map_or_else(
                     || "unclassified".to_owned(),
-                    |l| ruleset.levels[l.index()].id.value.clone(),
+                    |l| ruleset.level(l).id.value.clone(),
                 ),
                 declared: outcome.declared.as_str(),
                 rule: outcome.rule.map(name),
@@ -136,7 +136,7 @@ pub fn execute(
                 .into_iter()
                 .map(|(_, e)| {
                     (
-                        ruleset.deadlines[e.deadline].id.value.clone(),
+                        ruleset.deadline(e.deadline).id.value.clone(),
                         e.scope,
                         e.status,
                     )

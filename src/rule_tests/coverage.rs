@@ -234,7 +234,7 @@ fn bounds(ruleset: &Ruleset) -> Vec<Bound> {
             {
                 continue;
             }
-            let named = threshold.map(|t| &ruleset.thresholds[t.index()]);
+            let named = threshold.map(|t| ruleset.threshold(t));
             out.push(Bound {
                 field: test.field,
                 value: *value,

@@ -143,7 +143,9 @@ fn load_file(
 ) {
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     if let Some(position) = stack.iter().position(|p| *p == canonical) {
-        let chain = stack[position..]
+        let chain = stack
+            .get(position..)
+            .unwrap_or_default()
             .iter()
             .chain(std::iter::once(&canonical))
             .map(|p| {

@@ -7,6 +7,8 @@
 
 use std::path::PathBuf;
 
+use std::borrow::Borrow;
+
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
@@ -96,8 +98,63 @@ impl Ruleset {
     }
 
     /// The field definition for an id.
+    #[allow(clippy::indexing_slicing)]
     pub fn field(&self, id: FieldId) -> &FieldDef {
         &self.fields[id.index()]
+    }
+
+    // The accessors below take an id or a reference to one, and index the ruleset's tables by the typed ids that
+    // only the loader mints, for this ruleset: an id out of range would be a
+    // bug in docket, never a property of input, so they index directly
+    // (clippy's `indexing_slicing` is denied everywhere else in the library).
+
+    /// The level of an id.
+    #[allow(clippy::indexing_slicing)]
+    pub fn level(&self, id: impl Borrow<LevelId>) -> &LevelDef {
+        &self.levels[id.borrow().index()]
+    }
+
+    /// The trigger of an id.
+    #[allow(clippy::indexing_slicing)]
+    pub fn trigger(&self, id: impl Borrow<TriggerId>) -> &Trigger {
+        &self.triggers[id.borrow().index()]
+    }
+
+    /// The trigger at a position of [`Ruleset::triggers`].
+    #[allow(clippy::indexing_slicing)]
+    pub fn trigger_at(&self, index: usize) -> &Trigger {
+        &self.triggers[index]
+    }
+
+    /// The timeline event of an id.
+    #[allow(clippy::indexing_slicing)]
+    pub fn event(&self, id: impl Borrow<EventId>) -> &EventDef {
+        &self.events[id.borrow().index()]
+    }
+
+    /// The threshold of an id.
+    #[allow(clippy::indexing_slicing)]
+    pub fn threshold(&self, id: impl Borrow<ThresholdId>) -> &ThresholdDef {
+        &self.thresholds[id.borrow().index()]
+    }
+
+    /// The list of an id.
+    #[allow(clippy::indexing_slicing)]
+    pub fn list(&self, id: impl Borrow<ListId>) -> &ListDef {
+        &self.lists[id.borrow().index()]
+    }
+
+    /// The criterion at a position of [`Ruleset::criteria`] (criteria are
+    /// referred to by position: their order is their precedence).
+    #[allow(clippy::indexing_slicing)]
+    pub fn criterion(&self, index: usize) -> &Criterion {
+        &self.criteria[index]
+    }
+
+    /// The deadline at a position of [`Ruleset::deadlines`].
+    #[allow(clippy::indexing_slicing)]
+    pub fn deadline(&self, index: usize) -> &Deadline {
+        &self.deadlines[index]
     }
 
     /// The level with this id.

@@ -36,6 +36,7 @@ impl Symbols {
     }
 
     /// A field by id.
+    #[allow(clippy::indexing_slicing)] // ids are minted by this table
     pub fn field(&self, id: FieldId) -> &FieldDef {
         &self.fields[id.index()]
     }
@@ -46,6 +47,7 @@ impl Symbols {
     }
 
     /// A list by id.
+    #[allow(clippy::indexing_slicing)] // ids are minted by this table
     pub fn list(&self, id: ListId) -> &ListDef {
         &self.lists[id.index()]
     }
@@ -56,6 +58,7 @@ impl Symbols {
     }
 
     /// A threshold by id.
+    #[allow(clippy::indexing_slicing)] // ids are minted by this table
     pub fn threshold(&self, id: ThresholdId) -> &ThresholdDef {
         &self.thresholds[id.index()]
     }

@@ -39,6 +39,9 @@ pub fn render(diagnostics: &Diagnostics, sources: &SourceMap) -> Value {
     })
 }
 
+// Indexing a serde_json object built here inserts or reads a key; it
+// cannot panic.
+#[allow(clippy::indexing_slicing)]
 fn result(diagnostic: &Diagnostic, sources: &SourceMap) -> Value {
     let mut text = diagnostic.message.clone();
     if let Some(help) = &diagnostic.help {

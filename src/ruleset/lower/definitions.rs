@@ -419,7 +419,12 @@ impl Definitions {
                     "a field cannot fall back to itself",
                 )),
                 Some(target) => {
-                    let (from_ty, to_ty) = (&self.fields[index].ty, &self.fields[target].ty);
+                    let (Some(from_ty), Some(to_ty)) = (
+                        self.fields.get(index).map(|f| f.ty.clone()),
+                        self.fields.get(target).map(|f| f.ty.clone()),
+                    ) else {
+                        continue;
+                    };
                     if from_ty != to_ty {
                         diagnostics.push(
                             Diagnostic::error(
@@ -434,8 +439,8 @@ impl Definitions {
                             )
                             .with_help("a field can only fall back to a field of the same type"),
                         );
-                    } else {
-                        self.fields[index].fallback = Some(FieldId::from_index(target));
+                    } else if let Some(field) = self.fields.get_mut(index) {
+                        field.fallback = Some(FieldId::from_index(target));
                     }
                 }
                 None => dangling(
@@ -448,25 +453,29 @@ impl Definitions {
             }
         }
         for (index, pending) in std::mem::take(&mut self.pending_responses) {
-            match position(&self.fields, &pending.from.value, |f| &f.name.value) {
-                Some(field) if self.fields[field].ty == FieldType::Timestamp => {
-                    self.levels[index].response = Some(Response {
-                        from: Spanned::new(FieldId::from_index(field), pending.from.span),
-                        window: pending.window,
-                        citation: pending.citation,
-                    });
+            let found = position(&self.fields, &pending.from.value, |f| &f.name.value)
+                .and_then(|i| Some((i, self.fields.get(i)?)));
+            match found {
+                Some((field, def)) if def.ty == FieldType::Timestamp => {
+                    if let Some(level) = self.levels.get_mut(index) {
+                        level.response = Some(Response {
+                            from: Spanned::new(FieldId::from_index(field), pending.from.span),
+                            window: pending.window,
+                            citation: pending.citation,
+                        });
+                    }
                 }
-                Some(field) => diagnostics.push(
+                Some((_, def)) => diagnostics.push(
                     Diagnostic::error(
                         Code::OperatorType,
                         pending.from.span,
                         format!(
                             "a response window starts from a timestamp; `{}` is a {}",
                             pending.from.value,
-                            self.fields[field].ty.name()
+                            def.ty.name()
                         ),
                     )
-                    .with_secondary(self.fields[field].name.span, "defined here"),
+                    .with_secondary(def.name.span, "defined here"),
                 ),
                 None => dangling(
                     diagnostics,
@@ -478,12 +487,16 @@ impl Definitions {
             }
         }
         for (index, name) in std::mem::take(&mut self.pending_counts_as) {
-            self.events[index].counts_as =
-                other_event(&self.events, index, &name, "count as", diagnostics);
+            let other = other_event(&self.events, index, &name, "count as", diagnostics);
+            if let Some(event) = self.events.get_mut(index) {
+                event.counts_as = other;
+            }
         }
         for (index, name) in std::mem::take(&mut self.pending_requires) {
-            self.events[index].requires =
-                other_event(&self.events, index, &name, "require", diagnostics);
+            let other = other_event(&self.events, index, &name, "require", diagnostics);
+            if let Some(event) = self.events.get_mut(index) {
+                event.requires = other;
+            }
         }
         self.add_derived_fields();
         let timezone = self.meta.as_ref().map_or(FALLBACK_TZ, |m| m.timezone.value);

@@ -320,9 +320,11 @@ impl<'s> Rules<'s> {
         for (index, name) in std::mem::take(&mut self.pending_overrides) {
             match self.triggers.iter().position(|t| t.id.value == name.value) {
                 Some(target) if target != index => {
-                    self.triggers[index]
-                        .overrides
-                        .push(Spanned::new(TriggerId::from_index(target), name.span));
+                    if let Some(trigger) = self.triggers.get_mut(index) {
+                        trigger
+                            .overrides
+                            .push(Spanned::new(TriggerId::from_index(target), name.span));
+                    }
                 }
                 Some(_) => diagnostics.push(Diagnostic::error(
                     Code::InvalidValue,
