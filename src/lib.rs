@@ -6,9 +6,17 @@
 //! and resolves a ruleset, [`check::analyse`] finds policy gaps and dead
 //! rules, and the classification and audit engines apply it.
 
-// Input must never panic docket: no unwrap and no unchecked indexing in
-// the library (tests may). See "No panics on input" in the README.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::indexing_slicing))]
+// Input must never panic docket: no unwrap, expect, panic or unchecked
+// indexing in the library (tests may). See "No panics on input" in the README.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
 
 pub mod allocation;
 pub mod audit;
