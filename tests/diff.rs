@@ -20,31 +20,12 @@ fn docket(args: &[&str]) -> (i32, String, String) {
 
 /// A copy of `rules/usda` in `dir`.
 fn copy_usda(dir: &Path) -> PathBuf {
-    let copy = dir.join("usda");
-    std::fs::create_dir_all(&copy).unwrap();
-    for entry in std::fs::read_dir(repo().join("rules/usda")).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, copy.join(path.file_name().unwrap())).unwrap();
-    }
-    copy
+    common::copy_ruleset(dir, "rules/usda")
 }
 
 /// Replaces the first `from` after `after` in `file` of a ruleset copy.
 fn edit(ruleset: &Path, file: &str, after: &str, from: &str, to: &str) {
-    let target = ruleset.join(file);
-    let text = std::fs::read_to_string(&target).unwrap();
-    let start = text
-        .find(after)
-        .unwrap_or_else(|| panic!("{file} holds `{after}`"));
-    let at = start
-        + text[start..]
-            .find(from)
-            .unwrap_or_else(|| panic!("{file} holds `{from}`"));
-    std::fs::write(
-        &target,
-        format!("{}{to}{}", &text[..at], &text[at + from.len()..]),
-    )
-    .unwrap();
+    common::edit_ruleset(ruleset, file, after, from, to);
 }
 
 /// A copy of `rules/usda` in `dir` with `from` replaced by `to` in `file`.

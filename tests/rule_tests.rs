@@ -339,26 +339,8 @@ fn shipped_copy(
     from: &str,
     to: &str,
 ) -> PathBuf {
-    let copy = dir.join(ruleset.rsplit('/').next().unwrap());
-    std::fs::create_dir_all(&copy).unwrap();
-    for entry in std::fs::read_dir(repo().join(ruleset)).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, copy.join(path.file_name().unwrap())).unwrap();
-    }
-    let target = copy.join(file);
-    let text = std::fs::read_to_string(&target).unwrap();
-    let start = text
-        .find(after)
-        .unwrap_or_else(|| panic!("{file} holds `{after}`"));
-    let at = start
-        + text[start..]
-            .find(from)
-            .unwrap_or_else(|| panic!("{file} holds `{from}`"));
-    std::fs::write(
-        &target,
-        format!("{}{to}{}", &text[..at], &text[at + from.len()..]),
-    )
-    .unwrap();
+    let copy = common::copy_ruleset(dir, ruleset);
+    common::edit_ruleset(&copy, file, after, from, to);
     copy
 }
 

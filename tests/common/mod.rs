@@ -6,7 +6,7 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
@@ -99,4 +99,35 @@ pub fn summary(stderr: &str) -> Summary {
         "the levels add up to the classified records in {summary:?}"
     );
     summary
+}
+
+/// A copy of a shipped ruleset directory (`rules/usda`) in `dir`.
+pub fn copy_ruleset(dir: &Path, ruleset: &str) -> PathBuf {
+    let copy = dir.join(ruleset.rsplit('/').next().expect("a ruleset path"));
+    std::fs::create_dir_all(&copy).unwrap();
+    for entry in std::fs::read_dir(repo().join(ruleset)).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, copy.join(path.file_name().unwrap())).unwrap();
+    }
+    copy
+}
+
+/// Replaces the first `from` after `after` in `file` of a ruleset copy,
+/// failing the test when the text is not there (so a test cannot pass
+/// because its edit silently did nothing).
+pub fn edit_ruleset(ruleset: &Path, file: &str, after: &str, from: &str, to: &str) {
+    let target = ruleset.join(file);
+    let text = std::fs::read_to_string(&target).unwrap();
+    let start = text
+        .find(after)
+        .unwrap_or_else(|| panic!("{file} holds `{after}`"));
+    let at = start
+        + text[start..]
+            .find(from)
+            .unwrap_or_else(|| panic!("{file} holds `{from}`"));
+    std::fs::write(
+        &target,
+        format!("{}{to}{}", &text[..at], &text[at + from.len()..]),
+    )
+    .unwrap();
 }
