@@ -1544,3 +1544,36 @@ fn two_runs_are_byte_identical() {
         assert_eq!(first_poam, second_poam, "POA&M file differs between runs");
     }
 }
+
+#[test]
+fn a_deadline_still_overdue_stays_in_the_next_quarters_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history.csv");
+    std::fs::write(
+        &history,
+        "incident,at,event,agency,level,category\n\
+         OLD-OPEN,2026-09-21 09:00,declared,FS,high,break-in\n\
+         OLD-DONE,2026-09-21 09:00,declared,FS,high,break-in\n\
+         OLD-DONE,2026-09-21 10:00,responded,,,\n",
+    )
+    .unwrap();
+    let q1 = parse_csv(&audit_ok(&[
+        "--quarter",
+        "FY2027Q1",
+        "--as-of",
+        END_OF_Q1,
+        history.to_str().unwrap(),
+    ]));
+    let response = |incident: &str| {
+        q1.iter()
+            .find(|r| r["incident"] == incident && r["rule"] == "response-12h")
+            .map(|r| (r["status"].as_str(), r["due_at"].as_str()))
+    };
+    // Due in FY2026 Q4 and never met: still owed at the end of Q1.
+    assert_eq!(
+        response("OLD-OPEN"),
+        Some(("overdue", "2026-09-21T21:00:00-04:00"))
+    );
+    // Met in Q4: that quarter's business, not Q1's.
+    assert_eq!(response("OLD-DONE"), None);
+}

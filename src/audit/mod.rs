@@ -350,7 +350,9 @@ impl Audit {
     }
 
     /// The part of the audit that belongs to a fiscal quarter: deadlines due
-    /// in it, incidents with an event in it, exceptions in force during it.
+    /// in it, deadlines due earlier that are still overdue at its end (an
+    /// open item does not leave the report because its quarter ended),
+    /// incidents with an event in it, exceptions in force during it.
     pub fn select_quarter(&self, quarter: FiscalQuarter, tz: chrono_tz::Tz) -> Audit {
         let in_quarter = |date: NaiveDate| quarter.contains(date);
         let local = |t: &DateTime<FixedOffset>| t.with_timezone(&tz).date_naive();
@@ -364,7 +366,10 @@ impl Audit {
             .evaluations
             .iter()
             .filter(|(i, e)| match (&e.due, &e.start) {
-                (Some(due), _) => in_quarter(due.date_naive()),
+                (Some(due), _) => {
+                    in_quarter(due.date_naive())
+                        || (e.status == Status::Overdue && due.date_naive() < quarter.first_day())
+                }
                 (None, Some(start)) => in_quarter(local(&start.at)),
                 (None, None) => self.incidents.get(*i).is_some_and(incident_in),
             })

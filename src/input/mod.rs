@@ -251,7 +251,7 @@ pub fn preflight(paths: &[PathBuf]) -> Result<Vec<String>, InputError> {
                 message: "is a directory, not an input file".into(),
             });
         }
-        if metadata.len() == 0 {
+        if metadata.is_file() && metadata.len() == 0 {
             warnings.push(format!("{name} is empty: it holds no records"));
         }
     }
