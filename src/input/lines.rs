@@ -10,7 +10,10 @@
 //!
 //! It keeps only the newlines the csv reader has read ahead and not yet
 //! reported a record past, so its memory is bounded by the reader's buffer
-//! (plus the newlines inside one record's quoted fields).
+//! (plus the newlines inside one record's quoted fields). With a limit, it
+//! also bounds the record: the csv crate would otherwise hold a single
+//! quoted field of any size (a 2 GB file that is one unterminated quote) in
+//! memory.
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
@@ -24,6 +27,11 @@ pub struct LineIndex<R> {
     pending: VecDeque<u64>,
     /// Newlines before the first pending one.
     passed: u64,
+    /// Where the record being read starts, as far as is known: the end of
+    /// the last record read.
+    record_start: u64,
+    /// The most bytes one record may span.
+    limit: u64,
 }
 
 impl<R> LineIndex<R> {
@@ -34,6 +42,17 @@ impl<R> LineIndex<R> {
             offset: 0,
             pending: VecDeque::new(),
             passed: 0,
+            record_start: 0,
+            limit: u64::MAX,
+        }
+    }
+
+    /// Wraps a reader whose records may span at most `limit` bytes: reading
+    /// further fails with an error naming the line the record starts on.
+    pub fn with_limit(inner: R, limit: usize) -> Self {
+        LineIndex {
+            limit: u64::try_from(limit).unwrap_or(u64::MAX),
+            ..LineIndex::new(inner)
         }
     }
 
@@ -48,6 +67,12 @@ impl<R> LineIndex<R> {
         self.passed + 1
     }
 
+    /// Notes where the next record starts (the csv reader's position after
+    /// a record), for the limit's error message and its count.
+    pub fn next_record_at(&mut self, offset: u64) {
+        self.record_start = self.record_start.max(offset);
+    }
+
     /// The line of a csv position (a record's or an error's); 0 when the
     /// csv reader gives none.
     pub fn line_of(&mut self, position: Option<&csv::Position>) -> u64 {
@@ -57,6 +82,17 @@ impl<R> LineIndex<R> {
 
 impl<R: Read> Read for LineIndex<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.offset.saturating_sub(self.record_start) > self.limit {
+            let line = self.line_at(self.record_start);
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "the record that starts on line {line} is longer than {} bytes \
+                     (an unterminated quote?); docket stops rather than hold it in memory",
+                    self.limit
+                ),
+            ));
+        }
         let n = self.inner.read(buf)?;
         let start = self.offset;
         let read = buf.get(..n).unwrap_or_default();
@@ -103,6 +139,25 @@ mod tests {
             lines.push(reader.get_mut().line_at(byte));
         }
         lines
+    }
+
+    #[test]
+    fn a_record_longer_than_the_limit_is_an_error_naming_its_line() {
+        let text = format!("a,b\n1,2\n\"{}", "x".repeat(100_000));
+        let mut reader =
+            csv::ReaderBuilder::new().from_reader(LineIndex::with_limit(text.as_bytes(), 10_000));
+        let mut record = csv::ByteRecord::new();
+        assert!(reader.read_byte_record(&mut record).unwrap());
+        assert_eq!(reader.get_mut().line_of(record.position()), 2);
+        let end = reader.position().byte();
+        reader.get_mut().next_record_at(end);
+        let error = reader.read_byte_record(&mut record).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("starts on line 3 is longer than 10000 bytes"),
+            "{error}"
+        );
     }
 
     #[test]

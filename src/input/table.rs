@@ -35,7 +35,7 @@ impl TableReader {
     pub fn canonical(reader: Box<dyn BufRead + Send>, name: Arc<str>) -> Result<Self, InputError> {
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
-            .from_reader(LineIndex::new(reader));
+            .from_reader(LineIndex::with_limit(reader, MAX_RECORD_BYTES));
         let header: Vec<String> = match reader.byte_headers() {
             Ok(h) => h
                 .iter()
@@ -105,6 +105,8 @@ impl Iterator for TableReader {
                 Ok(false) => None,
                 Ok(true) => {
                     let line = reader.get_mut().line_of(record.position());
+                    let end = reader.position().byte();
+                    reader.get_mut().next_record_at(end);
                     let origin = Origin { input: name, line };
                     Some(Ok(canonical_item(origin, header, record)))
                 }
