@@ -1,6 +1,7 @@
 //! Writing results: files that appear whole or not at all, and the row
 //! formats of each command.
 
+pub mod affected;
 mod atomic;
 pub mod ci;
 pub mod classification;

@@ -55,7 +55,7 @@ pub enum Shape {
     Either(&'static [Shape]),
 }
 
-const fn req(name: &'static str, shape: Shape, doc: &'static str) -> KeySpec {
+pub(crate) const fn req(name: &'static str, shape: Shape, doc: &'static str) -> KeySpec {
     KeySpec {
         name,
         required: true,
@@ -64,7 +64,7 @@ const fn req(name: &'static str, shape: Shape, doc: &'static str) -> KeySpec {
     }
 }
 
-const fn opt(name: &'static str, shape: Shape, doc: &'static str) -> KeySpec {
+pub(crate) const fn opt(name: &'static str, shape: Shape, doc: &'static str) -> KeySpec {
     KeySpec {
         name,
         required: false,

@@ -1,0 +1,62 @@
+//! Data files read next to a ruleset: system inventories, advisories and
+//! call rosters.
+//!
+//! They are loaded into a [`SourceMap`] like rule files, so that every
+//! problem is a [`Diagnostic`] with its file, line and column, rendered the
+//! same way `docket check` renders a ruleset's.
+
+use std::path::Path;
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::ruleset::yaml::{self, Node};
+use crate::source::{FileId, SourceMap};
+
+/// The files read so far and what is wrong with them.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// Every file read, for rendering diagnostics.
+    pub sources: SourceMap,
+    /// Every problem found.
+    pub diagnostics: Diagnostics,
+}
+
+impl Inputs {
+    /// Nothing read yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reads a file as UTF-8 text; an unreadable one is an error diagnostic.
+    pub fn read(&mut self, path: &Path) -> Option<FileId> {
+        match crate::ruleset::load::read_text(path) {
+            Ok(text) => Some(self.sources.add(path, text)),
+            Err(message) => {
+                self.diagnostics.push(Diagnostic::bare(Code::Io, message));
+                None
+            }
+        }
+    }
+
+    /// Reads and parses a YAML file.
+    pub fn read_yaml(&mut self, path: &Path) -> Option<(FileId, Node)> {
+        let file = self.read(path)?;
+        match yaml::parse(file, self.sources.file(file)) {
+            Ok(node) => Some((file, node)),
+            Err(diagnostic) => {
+                self.diagnostics.push(*diagnostic);
+                None
+            }
+        }
+    }
+
+    /// True when an error was found.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.has_errors()
+    }
+}
+
+/// Whether a path names a CSV file (by its extension), else YAML.
+pub fn is_csv(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
