@@ -21,6 +21,7 @@ pub mod input;
 pub mod inventory;
 pub mod output;
 pub mod record;
+pub mod roster;
 pub mod rule_tests;
 pub mod ruleset;
 pub mod schema;

@@ -12,6 +12,7 @@ mod common;
 mod diff;
 mod explain;
 mod inputs;
+mod roster_check;
 mod schema;
 mod test;
 
