@@ -20,6 +20,7 @@ pub mod explain;
 pub mod input;
 pub mod inventory;
 pub mod output;
+pub mod plan;
 pub mod record;
 pub mod roster;
 pub mod rule_tests;

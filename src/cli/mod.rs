@@ -12,6 +12,7 @@ mod common;
 mod diff;
 mod explain;
 mod inputs;
+mod plan;
 mod roster_check;
 mod schema;
 mod test;
@@ -53,6 +54,8 @@ enum Command {
     Test(test::TestArgs),
     /// List the systems an advisory leaves exposed (affected, unpatched, or unknown), by unit.
     Affected(affected::AffectedArgs),
+    /// Plan a significant event: who notifies whom, by which methods, by when, per unit.
+    Plan(plan::PlanArgs),
     /// Show what a rule change reclassifies: classify a corpus with two rulesets.
     Diff(diff::DiffArgs),
     /// Print the JSON Schema of the ruleset format.
@@ -70,6 +73,7 @@ pub fn run() -> ExitCode {
         Command::Test(args) => test::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Affected(args) => affected::run(args),
+        Command::Plan(args) => plan::run(args),
         Command::Schema(args) => schema::run(args),
     };
     ExitCode::from(code)

@@ -449,6 +449,16 @@ pub const EVENT: &[KeySpec] = &[
         Shape::Ident,
         "Attribute that scopes the event, e.g. `unit` for operating units.",
     ),
+    opt(
+        "by",
+        Shape::Ident,
+        "The call-roster role that carries out this step (`doc-cirt`, `unit-contact`...), for `docket plan`.",
+    ),
+    opt(
+        "notifies",
+        Shape::List(&Shape::Ident),
+        "The call-roster roles this step notifies (`unit-contact`, `system-owner`, `system-administrator`...), for `docket plan`.",
+    ),
 ];
 
 /// The kinds of classification flags a test case may expect.
