@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::ruleset::yaml::{self, Node};
-use crate::source::{FileId, SourceMap};
+use crate::source::{FileId, SourceMap, Span};
 
 /// The files read so far and what is wrong with them.
 #[derive(Debug, Default)]
@@ -59,4 +59,46 @@ impl Inputs {
 pub fn is_csv(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
+
+/// The span of each field of the CSV record starting at `start`, found by
+/// scanning the raw text (quotes respected) up to the end of the record.
+pub fn field_spans(text: &str, start: usize, file: FileId) -> Vec<Span> {
+    let bytes = text.as_bytes();
+    let mut spans = Vec::new();
+    let mut field_start = start;
+    let mut quoted = false;
+    let mut i = start;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => {
+                spans.push(Span::new(file, field_start, i - field_start));
+                field_start = i + 1;
+            }
+            b'\n' | b'\r' if !quoted => break,
+            _ => {}
+        }
+        i += 1;
+    }
+    spans.push(Span::new(file, field_start, i - field_start));
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceMap;
+
+    #[test]
+    fn field_spans_respect_quotes() {
+        let mut map = SourceMap::new();
+        let text = "a,\"b,c\",d\nx,y\n";
+        let file = map.add("t.csv", text);
+        let spans = field_spans(text, 0, file);
+        let slices: Vec<&str> = spans.iter().map(|s| map.file(file).slice(*s)).collect();
+        assert_eq!(slices, ["a", "\"b,c\"", "d"]);
+        let second = field_spans(text, 10, file);
+        assert_eq!(map.location(second[1]), "t.csv:2:3");
+    }
 }

@@ -45,15 +45,16 @@ pub fn run(args: AffectedArgs) -> u8 {
     };
     let assessments = assess(&advisory, &inventory);
     let rows = affected::rows(&assessments, &inputs.sources);
-    let written = Sink::open(&Destination::from_arg(args.output.as_deref())).and_then(|mut sink| {
-        match args.format {
-            AffectedFormat::Csv => affected::write_csv(&mut sink, &rows),
-            AffectedFormat::Jsonl => affected::write_jsonl(&mut sink, &rows),
-            AffectedFormat::Md => affected::write_markdown(&mut sink, &advisory, &rows),
-        }?;
-        sink.flush()?;
-        sink.commit()
-    });
+    let written =
+        Sink::open(&Destination::from_arg(args.output.as_deref())).and_then(|mut sink| {
+            match args.format {
+                AffectedFormat::Csv => affected::write_csv(&mut sink, &rows),
+                AffectedFormat::Jsonl => affected::write_jsonl(&mut sink, &rows),
+                AffectedFormat::Md => affected::write_markdown(&mut sink, &advisory, &rows),
+            }?;
+            sink.flush()?;
+            sink.commit()
+        });
     if let Err(e) = written {
         eprintln!("error: writing output: {e}");
         return EXIT_USAGE;
@@ -70,7 +71,11 @@ pub fn run(args: AffectedArgs) -> u8 {
         count(Exposure::Unknown),
         count(Exposure::Patched),
         count(Exposure::NotAffected),
-        if units.is_empty() { "none".to_owned() } else { units.join(", ") }
+        if units.is_empty() {
+            "none".to_owned()
+        } else {
+            units.join(", ")
+        }
     );
     EXIT_OK
 }

@@ -48,6 +48,10 @@ pub struct AuditArgs {
     /// Exit 1 when findings of this kind exist (repeatable), for scheduled jobs and CI
     #[arg(long, value_enum, value_name = "KIND")]
     fail_on: Vec<FailOn>,
+    /// Compare the histories with this plan (CSV from `docket plan --format csv`):
+    /// each planned step met, late, missed or pending, instead of the findings
+    #[arg(long, value_name = "PLAN")]
+    plan: Option<PathBuf>,
     /// Incident histories: long CSV (incident,at,event,...) or JSON lines
     #[arg(required = true, value_name = "HISTORY")]
     histories: Vec<PathBuf>,
@@ -139,6 +143,19 @@ pub fn run(args: AuditArgs) -> u8 {
     }
     if let Some(code) = write_rejects(&histories.rejects, args.rejects.as_ref()) {
         return code;
+    }
+    if let Some(plan) = &args.plan {
+        let options = super::audit_plan::Options {
+            format: match args.format {
+                AuditFormat::Csv => super::audit_plan::Format::Csv,
+                AuditFormat::Jsonl => super::audit_plan::Format::Jsonl,
+                AuditFormat::Md => super::audit_plan::Format::Md,
+            },
+            output: args.output.as_deref(),
+            fail_on_late: args.fail_on.contains(&FailOn::Breach),
+            fail_on_missed: args.fail_on.contains(&FailOn::Overdue),
+        };
+        return super::audit_plan::run(&ruleset, plan, &histories, as_of, &options);
     }
     let rejected = histories.rejects.len();
     let read = histories.read;

@@ -6,6 +6,7 @@
 
 mod affected;
 mod audit;
+mod audit_plan;
 mod check;
 mod classify;
 mod common;

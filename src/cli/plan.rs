@@ -111,14 +111,15 @@ pub fn run(args: PlanArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let written = Sink::open(&Destination::from_arg(args.output.as_deref())).and_then(|mut sink| {
-        match args.format {
-            PlanFormat::Md => render::write_markdown(&mut sink, &plan),
-            PlanFormat::Csv => render::write_csv(&mut sink, &plan),
-        }?;
-        sink.flush()?;
-        sink.commit()
-    });
+    let written =
+        Sink::open(&Destination::from_arg(args.output.as_deref())).and_then(|mut sink| {
+            match args.format {
+                PlanFormat::Md => render::write_markdown(&mut sink, &plan),
+                PlanFormat::Csv => render::write_csv(&mut sink, &plan),
+            }?;
+            sink.flush()?;
+            sink.commit()
+        });
     if let Err(e) = written {
         eprintln!("error: writing output: {e}");
         return EXIT_USAGE;

@@ -35,7 +35,11 @@ const ROOT: &[KeySpec] = &[
 ];
 
 const AFFECTED: &[KeySpec] = &[
-    req("product", Shape::Text, "Product name, as inventories spell it."),
+    req(
+        "product",
+        Shape::Text,
+        "Product name, as inventories spell it.",
+    ),
     opt(
         "versions",
         Shape::Object(RANGE),
@@ -212,7 +216,10 @@ fn read_affected(cx: &mut Cx<'_>, node: &crate::ruleset::yaml::Node) -> Option<A
             cx.report(Diagnostic::error(
                 Code::InvalidValue,
                 text.span,
-                format!("a range takes one {} bound", if upper { "upper" } else { "lower" }),
+                format!(
+                    "a range takes one {} bound",
+                    if upper { "upper" } else { "lower" }
+                ),
             ));
         }
         *slot = Some((version, inclusive));

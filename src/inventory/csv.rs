@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::{COLUMNS, Inventory, Product, System};
-use crate::datafile::Inputs;
+use crate::datafile::{Inputs, field_spans};
 use crate::diagnostic::{Code, Diagnostic, suggest};
-use crate::source::{FileId, Span, Spanned};
+use crate::source::{Span, Spanned};
 
 pub(super) fn load(path: &Path, inputs: &mut Inputs) -> Inventory {
     let Some(file) = inputs.read(path) else {
@@ -47,7 +47,12 @@ pub(super) fn load(path: &Path, inputs: &mut Inputs) -> Inventory {
         let spans = field_spans(&text, start, file);
         let cells: Vec<Spanned<String>> = record
             .iter()
-            .zip(spans.iter().copied().chain(std::iter::repeat(Span::new(file, start, 0))))
+            .zip(
+                spans
+                    .iter()
+                    .copied()
+                    .chain(std::iter::repeat(Span::new(file, start, 0))),
+            )
             .map(|(value, span)| Spanned::new(value.trim().to_owned(), span))
             .collect();
         if index == 0 {
@@ -92,8 +97,12 @@ impl Loader<'_> {
         }
         if !columns.contains(&Some(0)) {
             self.inputs.diagnostics.push(
-                Diagnostic::error(Code::MissingKey, row, "the inventory has no `system` column")
-                    .with_help(format!("the columns are: {}", COLUMNS.join(", "))),
+                Diagnostic::error(
+                    Code::MissingKey,
+                    row,
+                    "the inventory has no `system` column",
+                )
+                .with_help(format!("the columns are: {}", COLUMNS.join(", "))),
             );
         }
         columns
@@ -138,18 +147,28 @@ impl Loader<'_> {
         };
         let system = &mut self.inventory.systems[index];
         let diagnostics = &mut self.inputs.diagnostics;
-        let mut merge = |slot: &mut Option<Spanned<String>>, value: Option<Spanned<String>>, what| {
-            if let Some(conflict) = merge_one(slot, value, &id.value, what) {
-                diagnostics.push(conflict);
-            }
-        };
+        let mut merge =
+            |slot: &mut Option<Spanned<String>>, value: Option<Spanned<String>>, what| {
+                if let Some(conflict) = merge_one(slot, value, &id.value, what) {
+                    diagnostics.push(conflict);
+                }
+            };
         merge(&mut system.unit, cell("unit"), "unit");
         merge(&mut system.owner, cell("owner"), "owner");
-        merge(&mut system.administrator, cell("administrator"), "administrator");
+        merge(
+            &mut system.administrator,
+            cell("administrator"),
+            "administrator",
+        );
         if let Some((patch_list, span)) = patches {
             match &system.patches {
                 Some(known) if !same_patches(known, &patch_list) => {
-                    diagnostics.push(conflicting(span, known.first().map(|p| p.span), &id.value, "patches"));
+                    diagnostics.push(conflicting(
+                        span,
+                        known.first().map(|p| p.span),
+                        &id.value,
+                        "patches",
+                    ));
                 }
                 Some(_) => {}
                 None => system.patches = Some(patch_list),
@@ -215,46 +234,4 @@ fn parse_patches(cell: &Spanned<String>) -> (Vec<Spanned<String>>, Span) {
         .map(|p| Spanned::new(p.to_owned(), cell.span))
         .collect();
     (list, cell.span)
-}
-
-/// The span of each field of the CSV record starting at `start`, found by
-/// scanning the raw text (quotes respected) up to the end of the record.
-fn field_spans(text: &str, start: usize, file: FileId) -> Vec<Span> {
-    let bytes = text.as_bytes();
-    let mut spans = Vec::new();
-    let mut field_start = start;
-    let mut quoted = false;
-    let mut i = start;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => quoted = !quoted,
-            b',' if !quoted => {
-                spans.push(Span::new(file, field_start, i - field_start));
-                field_start = i + 1;
-            }
-            b'\n' | b'\r' if !quoted => break,
-            _ => {}
-        }
-        i += 1;
-    }
-    spans.push(Span::new(file, field_start, i - field_start));
-    spans
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::source::SourceMap;
-
-    #[test]
-    fn field_spans_respect_quotes() {
-        let mut map = SourceMap::new();
-        let text = "a,\"b,c\",d\nx,y\n";
-        let file = map.add("t.csv", text);
-        let spans = field_spans(text, 0, file);
-        let slices: Vec<&str> = spans.iter().map(|s| map.file(file).slice(*s)).collect();
-        assert_eq!(slices, ["a", "\"b,c\"", "d"]);
-        let second = field_spans(text, 10, file);
-        assert_eq!(map.location(second[1]), "t.csv:2:3");
-    }
 }

@@ -28,9 +28,21 @@ const SYSTEM: &[KeySpec] = &[
     req("system", Shape::Text, "The system's name."),
     opt("unit", Shape::Text, "Operating unit or agency."),
     opt("owner", Shape::Ident, "The system owner's roster id."),
-    opt("administrator", Shape::Ident, "The administrator's roster id."),
-    opt("products", Shape::List(&Shape::Object(PRODUCT)), "Products it runs."),
-    opt("patches", Shape::List(&Shape::Text), "Patches applied (`[]`: none)."),
+    opt(
+        "administrator",
+        Shape::Ident,
+        "The administrator's roster id.",
+    ),
+    opt(
+        "products",
+        Shape::List(&Shape::Object(PRODUCT)),
+        "Products it runs.",
+    ),
+    opt(
+        "patches",
+        Shape::List(&Shape::Text),
+        "Patches applied (`[]`: none).",
+    ),
 ];
 
 const PRODUCT: &[KeySpec] = &[

@@ -81,25 +81,14 @@ pub fn counts(rows: &[Row]) -> Vec<(String, usize, usize)> {
 
 /// Writes the rows as CSV.
 pub fn write_csv(out: &mut dyn Write, rows: &[Row]) -> io::Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(CSV_HEADER)?;
-    for row in rows {
-        writer.write_record(&row.cells)?;
-    }
-    writer.flush()
+    let cells: Vec<&[String]> = rows.iter().map(|r| &r.cells[..]).collect();
+    super::table::write_csv(out, CSV_HEADER, &cells)
 }
 
 /// Writes the rows as JSON lines.
 pub fn write_jsonl(out: &mut dyn Write, rows: &[Row]) -> io::Result<()> {
-    for row in rows {
-        let object: serde_json::Map<String, serde_json::Value> = CSV_HEADER
-            .iter()
-            .zip(&row.cells)
-            .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v.clone())))
-            .collect();
-        writeln!(out, "{}", serde_json::Value::Object(object))?;
-    }
-    Ok(())
+    let cells: Vec<&[String]> = rows.iter().map(|r| &r.cells[..]).collect();
+    super::table::write_jsonl(out, CSV_HEADER, &cells)
 }
 
 /// Writes the Markdown report: the counts, then a table per unit.
@@ -158,5 +147,9 @@ pub fn write_markdown(out: &mut dyn Write, advisory: &Advisory, rows: &[Row]) ->
 /// Text safe in a Markdown table cell.
 pub fn cell(text: &str) -> String {
     let text = text.replace('|', "\\|").replace(['\n', '\r'], " ");
-    if text.is_empty() { "—".to_owned() } else { text }
+    if text.is_empty() {
+        "—".to_owned()
+    } else {
+        text
+    }
 }

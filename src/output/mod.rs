@@ -10,5 +10,6 @@ pub mod findings;
 pub mod poam;
 pub mod quarterly;
 pub mod rejects;
+pub mod table;
 
 pub use atomic::{Destination, Sink};

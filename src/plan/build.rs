@@ -142,7 +142,9 @@ fn step(
                 .clone()
                 .or_else(|| event.and_then(|e| e.actor.clone()));
             notes.push(match actor {
-                Some(actor) => format!("the ruleset names no roster role for this step (actor: {actor})"),
+                Some(actor) => {
+                    format!("the ruleset names no roster role for this step (actor: {actor})")
+                }
                 None => "the ruleset names no roster role for this step".to_owned(),
             });
             Vec::new()

@@ -11,7 +11,8 @@
 //! gap shown in the plan, never a silent omission.
 
 mod build;
-
+pub mod compare;
+pub mod read;
 
 pub mod render;
 

@@ -92,7 +92,10 @@ pub fn write_markdown(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
         plan.start_at.to_rfc3339(),
         plan.ruleset
     )?;
-    writeln!(out, "| unit | affected systems | unknown (profile incomplete) |")?;
+    writeln!(
+        out,
+        "| unit | affected systems | unknown (profile incomplete) |"
+    )?;
     writeln!(out, "|---|---|---|")?;
     for unit in &plan.units {
         writeln!(
@@ -116,7 +119,12 @@ pub fn write_markdown(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
     for (number, step) in plan.steps.iter().enumerate() {
         if current != Some(&step.offset) {
             current = Some(&step.offset);
-            writeln!(out, "\n## {} — due {}\n", step.offset, step.due_at.to_rfc3339())?;
+            writeln!(
+                out,
+                "\n## {} — due {}\n",
+                step.offset,
+                step.due_at.to_rfc3339()
+            )?;
         }
         write_step(out, number + 1, step)?;
     }

@@ -28,14 +28,26 @@ const ROOT: &[KeySpec] = &[
         Shape::List(&Shape::Ident),
         "Roles every unit must have someone in.",
     ),
-    req("units", Shape::List(&Shape::Object(UNIT)), "The units or agencies."),
+    req(
+        "units",
+        Shape::List(&Shape::Object(UNIT)),
+        "The units or agencies.",
+    ),
     req("people", Shape::List(&Shape::Object(PERSON)), "The people."),
 ];
 
 const UNIT: &[KeySpec] = &[
-    req("unit", Shape::Text, "The unit's name, as inventories write it."),
+    req(
+        "unit",
+        Shape::Text,
+        "The unit's name, as inventories write it.",
+    ),
     opt("contact", Shape::Ident, "Its primary contact's id."),
-    opt("alternate", Shape::Ident, "Who stands in for the primary contact."),
+    opt(
+        "alternate",
+        Shape::Ident,
+        "Who stands in for the primary contact.",
+    ),
 ];
 
 const PERSON: &[KeySpec] = &[
@@ -45,7 +57,11 @@ const PERSON: &[KeySpec] = &[
     opt("unit", Shape::Text, "Their unit."),
     opt("coverage", Shape::Text, "When they can be reached."),
     opt("methods", Shape::Object(METHOD_KEYS), "How to reach them."),
-    opt("calls", Shape::List(&Shape::Ident), "Whom they call, in order."),
+    opt(
+        "calls",
+        Shape::List(&Shape::Ident),
+        "Whom they call, in order.",
+    ),
 ];
 
 const METHOD_KEYS: &[KeySpec] = &[
@@ -148,7 +164,12 @@ fn read_person(cx: &mut Cx<'_>, item: &Node) -> Option<Person> {
     })
 }
 
-fn duplicate(what: &str, name: &str, span: crate::source::Span, first: crate::source::Span) -> Diagnostic {
+fn duplicate(
+    what: &str,
+    name: &str,
+    span: crate::source::Span,
+    first: crate::source::Span,
+) -> Diagnostic {
     Diagnostic::error(
         Code::DuplicateId,
         span,

@@ -117,12 +117,7 @@ fn people(roster: &Roster, diagnostics: &mut Diagnostics) {
     }
 }
 
-fn person_exists(
-    roster: &Roster,
-    id: &Spanned<String>,
-    what: &str,
-    diagnostics: &mut Diagnostics,
-) {
+fn person_exists(roster: &Roster, id: &Spanned<String>, what: &str, diagnostics: &mut Diagnostics) {
     if roster.person(&id.value).is_some() {
         return;
     }
@@ -201,7 +196,11 @@ fn owners(roster: &Roster, scope: &Scope<'_>, diagnostics: &mut Diagnostics) {
     for system in &scope.systems {
         for (who, role, value) in [
             ("owner", super::SYSTEM_OWNER, &system.owner),
-            ("administrator", super::SYSTEM_ADMINISTRATOR, &system.administrator),
+            (
+                "administrator",
+                super::SYSTEM_ADMINISTRATOR,
+                &system.administrator,
+            ),
         ] {
             match value {
                 None => diagnostics.push(
