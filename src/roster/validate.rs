@@ -221,7 +221,8 @@ fn owners(roster: &Roster, scope: &Scope<'_>, diagnostics: &mut Diagnostics) {
                             "the {who} `{}` of system `{}` is not on the roster",
                             id.value, system.id.value
                         ),
-                    );
+                    )
+                    .with_label("not on the roster");
                     let known = roster
                         .holders(role, system.unit.as_ref().map(|u| u.value.as_str()))
                         .into_iter()
