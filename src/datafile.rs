@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::ruleset::reader::Cx;
 use crate::ruleset::yaml::{self, Node};
 use crate::source::{FileId, SourceMap, Span};
 
@@ -47,6 +48,18 @@ impl Inputs {
                 None
             }
         }
+    }
+
+    /// Reads and parses a YAML file, ready for typed reading: its root node
+    /// and a reading context whose diagnostics go to these inputs.
+    pub fn read_yaml_cx(&mut self, path: &Path) -> Option<(Node, Cx<'_>)> {
+        let (file, node) = self.read_yaml(path)?;
+        let cx = Cx {
+            file,
+            source: self.sources.file(file),
+            diagnostics: &mut self.diagnostics,
+        };
+        Some((node, cx))
     }
 
     /// True when an error was found.

@@ -1,374 +1,10 @@
-//! Significant-event planning: `docket affected` on the PADC inventory,
-//! `docket check --roster`, `docket plan` and `docket audit --plan`, on the
-//! fixtures of `fixtures/plan/` (an advisory that hits two of three units,
-//! a system whose version is missing, rosters broken one way each, and a
-//! history whose NOAA roster notice never happened).
-
-use std::collections::BTreeMap;
+//! `docket plan` (who notifies whom, by which methods, by when, per unit)
+//! and `docket audit --plan` (the history against the plan), on the
+//! fixtures of `fixtures/plan/`, and the README's planning examples.
 
 mod common;
-use common::{Run, repo, run};
-
-const ADVISORY: &str = "fixtures/plan/advisory.yaml";
-const INVENTORY: &str = "fixtures/plan/inventory.csv";
-const INVENTORY_YAML: &str = "fixtures/plan/inventory.yaml";
-const ROSTER: &str = "fixtures/plan/roster.yaml";
-const PLAN: &str = "fixtures/plan/plan.csv";
-const HISTORY: &str = "fixtures/plan/history.csv";
-const DATA_CALL: &str = "2026-11-02 08:00";
-
-type Row = BTreeMap<String, String>;
-
-fn parse_csv(text: &str) -> Vec<Row> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let header = reader.headers().expect("a header row").clone();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.expect("a well-formed row");
-            header
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.to_owned(), v.to_owned()))
-                .collect()
-        })
-        .collect()
-}
-
-fn affected(inventory: &str, format: &str) -> Run {
-    run(&[
-        "affected",
-        "--advisory",
-        ADVISORY,
-        "--inventory",
-        inventory,
-        "--format",
-        format,
-    ])
-}
-
-fn plan(format: &str, roster: &str) -> Run {
-    run(&[
-        "plan",
-        "--data-call",
-        DATA_CALL,
-        "--advisory",
-        ADVISORY,
-        "--inventory",
-        INVENTORY,
-        "--roster",
-        roster,
-        "--format",
-        format,
-    ])
-}
-
-fn check_roster(roster: &str) -> Run {
-    run(&[
-        "check",
-        "rules/doc",
-        "--roster",
-        roster,
-        "--inventory",
-        INVENTORY,
-    ])
-}
-
-// ---- docket affected ----
-
-#[test]
-fn the_advisory_hits_two_of_three_units_and_a_missing_version_is_unknown() {
-    let out = affected(INVENTORY, "csv");
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let rows = parse_csv(&out.stdout);
-    let listed: Vec<(&str, &str, &str)> = rows
-        .iter()
-        .map(|r| {
-            (
-                r["unit"].as_str(),
-                r["system"].as_str(),
-                r["status"].as_str(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        listed,
-        [
-            ("NIST", "NIST-DB-01", "affected"),
-            ("NOAA", "NOAA-DB-01", "affected"),
-            ("NOAA", "NOAA-DB-02", "unknown"),
-        ],
-        "NTIA's systems are patched (MS02-061) or at 8.00.760, outside the range"
-    );
-    assert_eq!(
-        rows[2]["reason"],
-        "no version given for Microsoft SQL Server"
-    );
-    assert_eq!(rows[2]["location"], "fixtures/plan/inventory.csv:6:1");
-    assert!(
-        out.stderr
-            .contains("6 systems: 2 affected, 1 unknown, 1 patched, 2 not affected"),
-        "{}",
-        out.stderr
-    );
-}
-
-#[test]
-fn yaml_and_csv_inventories_give_the_same_verdicts() {
-    let strip = |text: &str| -> Vec<(String, String, String, String)> {
-        parse_csv(text)
-            .into_iter()
-            .map(|r| {
-                (
-                    r["unit"].clone(),
-                    r["system"].clone(),
-                    r["status"].clone(),
-                    r["reason"].clone(),
-                )
-            })
-            .collect()
-    };
-    let csv = affected(INVENTORY, "csv");
-    let yaml = affected(INVENTORY_YAML, "csv");
-    assert_eq!(yaml.code, 0, "{}", yaml.stderr);
-    assert_eq!(strip(&csv.stdout), strip(&yaml.stdout));
-}
-
-#[test]
-fn markdown_counts_each_unit() {
-    let out = affected(INVENTORY, "md");
-    assert_eq!(out.code, 0);
-    assert!(out.stdout.contains("| NIST | 1 | 0 |"), "{}", out.stdout);
-    assert!(out.stdout.contains("| NOAA | 1 | 1 |"));
-    assert!(out.stdout.contains("| **total** | 2 | 1 |"));
-    assert!(!out.stdout.contains("NTIA"));
-}
-
-#[test]
-fn json_lines_have_one_object_per_listed_system() {
-    let out = affected(INVENTORY, "jsonl");
-    let objects: Vec<serde_json::Value> = out
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("a JSON object"))
-        .collect();
-    assert_eq!(objects.len(), 3);
-    assert_eq!(objects[2]["status"], "unknown");
-}
-
-#[test]
-fn profiles_missing_what_the_question_needs_are_never_safe() {
-    let dir = tempfile::tempdir().unwrap();
-    let inventory = dir.path().join("inventory.csv");
-    std::fs::write(
-        &inventory,
-        "system,unit,owner,administrator,product,version,patches\n\
-         A,NIST,o,a,Microsoft SQL Server,8.00.194,\n\
-         B,NIST,o,a,Microsoft SQL Server,eight,none\n\
-         C,,o,a,Microsoft SQL Server,8.00.194,none\n\
-         D,NIST,o,a,,,none\n\
-         E,NIST,o,a,microsoft  sql server,8.00.759,none\n\
-         F,NIST,o,a,Microsoft SQL Server,8.00.760,\n",
-    )
-    .unwrap();
-    let out = affected(inventory.to_str().unwrap(), "csv");
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let by_system: BTreeMap<String, Row> = parse_csv(&out.stdout)
-        .into_iter()
-        .map(|r| (r["system"].clone(), r))
-        .collect();
-    let status = |s: &str| by_system.get(s).map(|r| r["status"].as_str());
-    assert_eq!(status("A"), Some("unknown"), "patches not given");
-    assert!(by_system["A"]["reason"].contains("does not say which patches"));
-    assert_eq!(status("B"), Some("unknown"), "unparsable version");
-    assert_eq!(status("C"), Some("unknown"), "no unit");
-    assert_eq!(by_system["C"]["unit"], "(no unit)");
-    assert_eq!(status("D"), Some("unknown"), "no product listed");
-    assert_eq!(
-        status("E"),
-        Some("affected"),
-        "names compare case and spacing aside"
-    );
-    assert_eq!(
-        status("F"),
-        None,
-        "8.00.760 is outside the range: not listed"
-    );
-}
-
-#[test]
-fn a_bad_advisory_is_an_error_with_its_location() {
-    let dir = tempfile::tempdir().unwrap();
-    let advisory = dir.path().join("advisory.yaml");
-    std::fs::write(
-        &advisory,
-        "id: X\nfixed_by: P\naffects:\n  - product: P\n    versions: {gte: \"8.0/sp2\", below: \"9\"}\n",
-    )
-    .unwrap();
-    let out = run(&[
-        "affected",
-        "--advisory",
-        advisory.to_str().unwrap(),
-        "--inventory",
-        INVENTORY,
-    ]);
-    assert_eq!(out.code, 2);
-    assert!(out.stdout.is_empty());
-    assert!(
-        out.stderr.contains("`8.0/sp2` is not a version"),
-        "{}",
-        out.stderr
-    );
-    assert!(out.stderr.contains("advisory.yaml:5:21"), "{}", out.stderr);
-    assert!(out.stderr.contains("unknown key `below`"), "{}", out.stderr);
-}
-
-#[test]
-fn an_inventory_whose_rows_disagree_is_an_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let inventory = dir.path().join("inventory.csv");
-    std::fs::write(
-        &inventory,
-        "system,unit,owner,administrator,product,version,patches,colour\n\
-         A,NIST,o,a,P,1,none,\n\
-         A,NOAA,o,a,Q,1,none,\n",
-    )
-    .unwrap();
-    let out = affected(inventory.to_str().unwrap(), "csv");
-    assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("unknown inventory column `colour`"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr
-            .contains("system `A` is given another unit than on an earlier row"),
-        "{}",
-        out.stderr
-    );
-    assert!(out.stderr.contains("inventory.csv:3:3"), "{}", out.stderr);
-}
-
-#[test]
-fn a_missing_file_is_a_usage_error() {
-    let out = affected("fixtures/plan/nope.csv", "csv");
-    assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("nope.csv"), "{}", out.stderr);
-}
-
-// ---- docket check --roster ----
-
-#[test]
-fn the_shipped_roster_passes() {
-    let out = check_roster(ROSTER);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stderr.contains("rules/doc: ok"));
-}
-
-#[test]
-fn a_unit_without_a_contact_is_a_check_error() {
-    let out = check_roster("fixtures/plan/roster-missing-contact.yaml");
-    assert_eq!(out.code, 1);
-    insta::assert_snapshot!("roster_missing_contact", out.stderr);
-}
-
-#[test]
-fn a_call_loop_is_a_check_error() {
-    let out = check_roster("fixtures/plan/roster-call-cycle.yaml");
-    assert_eq!(out.code, 1);
-    insta::assert_snapshot!("roster_call_cycle", out.stderr);
-}
-
-#[test]
-fn no_method_and_an_owner_missing_from_the_roster_are_check_errors() {
-    let out = check_roster("fixtures/plan/roster-incomplete.yaml");
-    assert_eq!(out.code, 1);
-    insta::assert_snapshot!("roster_incomplete", out.stderr);
-}
-
-#[test]
-fn roster_diagnostics_come_out_in_json_with_positions() {
-    let out = run(&[
-        "check",
-        "rules/doc",
-        "--roster",
-        "fixtures/plan/roster-missing-contact.yaml",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(out.code, 1);
-    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    let first = &report["diagnostics"][0];
-    assert_eq!(first["code"], "missing-contact");
-    assert_eq!(first["file"], "fixtures/plan/roster-missing-contact.yaml");
-    assert_eq!(first["line"], 8);
-    assert_eq!(first["column"], 12);
-}
-
-#[test]
-fn with_an_advisory_only_exposed_systems_need_owners_on_the_roster() {
-    // NTIA's administrator has no method in this roster, but only NOAA's
-    // missing administrator concerns the exposed systems.
-    let out = run(&[
-        "check",
-        "rules/doc",
-        "--roster",
-        "fixtures/plan/roster-incomplete.yaml",
-        "--inventory",
-        INVENTORY,
-        "--advisory",
-        ADVISORY,
-    ]);
-    assert_eq!(out.code, 1);
-    assert_eq!(out.stderr.matches("owner-not-on-roster").count(), 2);
-}
-
-#[test]
-fn a_usda_roster_requires_isspm_deputy_and_cio_in_every_agency() {
-    let out = run(&[
-        "check",
-        "rules/usda",
-        "--roster",
-        "fixtures/plan/usda-roster.yaml",
-    ]);
-    assert_eq!(out.code, 1, "{}", out.stderr);
-    assert!(
-        out.stderr
-            .contains("unit `NRCS` has nobody in the required role `deputy-isspm`"),
-        "{}",
-        out.stderr
-    );
-    assert_eq!(
-        out.stderr.matches("missing-contact").count(),
-        1,
-        "{}",
-        out.stderr
-    );
-}
-
-#[test]
-fn every_roster_code_is_shown_by_a_fixture() {
-    let mut shown = std::collections::HashSet::new();
-    for roster in [
-        "roster-missing-contact",
-        "roster-call-cycle",
-        "roster-incomplete",
-    ] {
-        let out = check_roster(&format!("fixtures/plan/{roster}.yaml"));
-        for code in docket::diagnostic::Code::ALL {
-            if out.stderr.contains(&format!("docket::{}", code.as_str())) {
-                shown.insert(*code);
-            }
-        }
-    }
-    let missing: Vec<&str> = docket::diagnostic::Code::ALL
-        .iter()
-        .filter(|c| c.is_from_roster_check() && !shown.contains(*c))
-        .map(|c| c.as_str())
-        .collect();
-    assert!(missing.is_empty(), "no roster fixture shows {missing:?}");
-}
+use common::planning::*;
+use common::{Row, Run, parse_csv, repo, run};
 
 // ---- docket plan ----
 
@@ -466,15 +102,10 @@ fn a_change_to_the_ruleset_changes_the_plan() {
     assert_ne!(text, changed);
     let ruleset = dir.path().join("ruleset.yaml");
     std::fs::write(&ruleset, changed).unwrap();
-    let out = run(&[
-        "plan",
+    let out = plan_with(&[
         ruleset.to_str().unwrap(),
         "--data-call",
         DATA_CALL,
-        "--advisory",
-        ADVISORY,
-        "--inventory",
-        INVENTORY,
         "--roster",
         ROSTER,
         "--format",
@@ -518,14 +149,9 @@ fn a_plan_with_a_roster_problem_shows_the_gap_and_exits_1() {
 fn the_plan_output_file_is_written_whole() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("plan.md");
-    let out = run(&[
-        "plan",
+    let out = plan_with(&[
         "--data-call",
         DATA_CALL,
-        "--advisory",
-        ADVISORY,
-        "--inventory",
-        INVENTORY,
         "--roster",
         ROSTER,
         "-o",
@@ -540,17 +166,7 @@ fn the_plan_output_file_is_written_whole() {
 
 #[test]
 fn a_bad_data_call_time_is_a_usage_error() {
-    let out = run(&[
-        "plan",
-        "--data-call",
-        "yesterday",
-        "--advisory",
-        ADVISORY,
-        "--inventory",
-        INVENTORY,
-        "--roster",
-        ROSTER,
-    ]);
+    let out = plan_with(&["--data-call", "yesterday", "--roster", ROSTER]);
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("--data-call"), "{}", out.stderr);
 }
@@ -584,27 +200,20 @@ fn the_audit_against_the_plan_reports_the_missed_step() {
             .find(|r| r["deadline"] == deadline && r["unit"] == unit)
             .map(|r| r["status"].clone())
     };
-    assert_eq!(
-        status("doc.e4h-roster-notified", "NOAA").as_deref(),
-        Some("missed")
-    );
-    assert_eq!(
-        status("doc.e4h-roster-notified", "NIST").as_deref(),
-        Some("met")
-    );
-    assert_eq!(
-        status("doc.e4h-patches-downloaded", "NOAA").as_deref(),
-        Some("late")
-    );
-    assert_eq!(
-        status("doc.e12h-patch-installed", "NIST").as_deref(),
-        Some("pending")
-    );
-    assert_eq!(
-        status("doc.e2h-affected-units", "NTIA").as_deref(),
-        Some("unplanned"),
-        "the CIPM named a unit the plan has no exposed system in"
-    );
+    // NTIA: the CIPM named a unit the plan has no exposed system in.
+    for (deadline, unit, expected) in [
+        ("doc.e4h-roster-notified", "NOAA", "missed"),
+        ("doc.e4h-roster-notified", "NIST", "met"),
+        ("doc.e4h-patches-downloaded", "NOAA", "late"),
+        ("doc.e12h-patch-installed", "NIST", "pending"),
+        ("doc.e2h-affected-units", "NTIA", "unplanned"),
+    ] {
+        assert_eq!(
+            status(deadline, unit).as_deref(),
+            Some(expected),
+            "{deadline} {unit}"
+        );
+    }
     let missed = rows.iter().filter(|r| r["status"] == "missed").count();
     assert_eq!(missed, 1);
     assert!(

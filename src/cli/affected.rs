@@ -1,14 +1,13 @@
 //! `docket affected`: the systems an advisory leaves exposed, by unit.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::{EXIT_OK, EXIT_USAGE};
+use super::EXIT_OK;
 use crate::datafile::Inputs;
 use crate::inventory::{Advisory, Exposure, Inventory, assess};
-use crate::output::{Destination, Sink, affected};
+use crate::output::affected;
 
 #[derive(Debug, Args)]
 pub struct AffectedArgs {
@@ -45,19 +44,13 @@ pub fn run(args: AffectedArgs) -> u8 {
     };
     let assessments = assess(&advisory, &inventory);
     let rows = affected::rows(&assessments, &inputs.sources);
-    let written =
-        Sink::open(&Destination::from_arg(args.output.as_deref())).and_then(|mut sink| {
-            match args.format {
-                AffectedFormat::Csv => affected::write_csv(&mut sink, &rows),
-                AffectedFormat::Jsonl => affected::write_jsonl(&mut sink, &rows),
-                AffectedFormat::Md => affected::write_markdown(&mut sink, &advisory, &rows),
-            }?;
-            sink.flush()?;
-            sink.commit()
-        });
-    if let Err(e) = written {
-        eprintln!("error: writing output: {e}");
-        return EXIT_USAGE;
+    let written = super::inputs::write_output(args.output.as_deref(), |sink| match args.format {
+        AffectedFormat::Csv => affected::write_csv(sink, &rows),
+        AffectedFormat::Jsonl => affected::write_jsonl(sink, &rows),
+        AffectedFormat::Md => affected::write_markdown(sink, &advisory, &rows),
+    });
+    if let Err(code) = written {
+        return code;
     }
     let count = |e: Exposure| assessments.iter().filter(|a| a.exposure == e).count();
     let units: Vec<String> = affected::counts(&rows)

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::audit::Histories;
 use crate::datafile::Inputs;
-use crate::output::{Destination, Sink, affected::cell, table};
+use crate::output::{affected::cell, table};
 use crate::plan::compare::{self, CSV_HEADER, Compared, StepStatus};
 use crate::ruleset::Ruleset;
 
@@ -56,18 +56,13 @@ pub fn run(
         }
     };
     let rows = compare::rows(&compared);
-    let written = Sink::open(&Destination::from_arg(options.output)).and_then(|mut sink| {
-        match options.format {
-            Format::Csv => table::write_csv(&mut sink, CSV_HEADER, &rows),
-            Format::Jsonl => table::write_jsonl(&mut sink, CSV_HEADER, &rows),
-            Format::Md => write_markdown(&mut sink, &compared),
-        }?;
-        sink.flush()?;
-        sink.commit()
+    let written = super::inputs::write_output(options.output, |sink| match options.format {
+        Format::Csv => table::write_csv(sink, CSV_HEADER, &rows),
+        Format::Jsonl => table::write_jsonl(sink, CSV_HEADER, &rows),
+        Format::Md => write_markdown(sink, &compared),
     });
-    if let Err(e) = written {
-        eprintln!("error: writing output: {e}");
-        return EXIT_USAGE;
+    if let Err(code) = written {
+        return code;
     }
     let count = |s: StepStatus| compared.iter().filter(|c| c.status == s).count();
     let incidents = {

@@ -1,8 +1,30 @@
-//! Reporting data files (inventories, advisories, rosters) that cannot be
-//! used.
+//! What the planning commands share: reporting data files (inventories,
+//! advisories, rosters, plans) that cannot be used, and writing an output.
+
+use std::io::{self, Write};
+use std::path::Path;
 
 use super::EXIT_USAGE;
 use crate::datafile::Inputs;
+use crate::output::{Destination, Sink};
+
+/// Writes an output (stdout, or a file replaced whole); on failure prints
+/// the error and returns `Err` with the usage exit status.
+pub fn write_output(
+    output: Option<&Path>,
+    write: impl FnOnce(&mut Sink) -> io::Result<()>,
+) -> Result<(), u8> {
+    Sink::open(&Destination::from_arg(output))
+        .and_then(|mut sink| {
+            write(&mut sink)?;
+            sink.flush()?;
+            sink.commit()
+        })
+        .map_err(|e| {
+            eprintln!("error: writing output: {e}");
+            EXIT_USAGE
+        })
+}
 
 /// Prints the diagnostics of unusable inputs and returns the usage exit
 /// status.

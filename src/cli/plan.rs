@@ -1,7 +1,6 @@
 //! `docket plan`: who notifies whom, by which methods, by when, for each
 //! unit with exposed systems.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -11,7 +10,6 @@ use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::datafile::Inputs;
 use crate::diagnostic::Diagnostics;
 use crate::inventory::{Advisory, Inventory, assess};
-use crate::output::{Destination, Sink};
 use crate::plan::{PlanRequest, build, render};
 use crate::roster::{Roster, Scope, validate};
 
@@ -111,18 +109,12 @@ pub fn run(args: PlanArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let written =
-        Sink::open(&Destination::from_arg(args.output.as_deref())).and_then(|mut sink| {
-            match args.format {
-                PlanFormat::Md => render::write_markdown(&mut sink, &plan),
-                PlanFormat::Csv => render::write_csv(&mut sink, &plan),
-            }?;
-            sink.flush()?;
-            sink.commit()
-        });
-    if let Err(e) = written {
-        eprintln!("error: writing output: {e}");
-        return EXIT_USAGE;
+    let written = super::inputs::write_output(args.output.as_deref(), |sink| match args.format {
+        PlanFormat::Md => render::write_markdown(sink, &plan),
+        PlanFormat::Csv => render::write_csv(sink, &plan),
+    });
+    if let Err(code) = written {
+        return code;
     }
     let gaps: usize = plan.steps.iter().map(|s| s.notes.len()).sum::<usize>() + plan.gaps.len();
     eprintln!(

@@ -132,13 +132,8 @@ impl Advisory {
     /// Reads an advisory; `None` (with diagnostics in `inputs`) when it
     /// cannot be used.
     pub fn load(path: &Path, inputs: &mut Inputs) -> Option<Advisory> {
-        let (file, node) = inputs.read_yaml(path)?;
         let errors_before = inputs.diagnostics.count(crate::diagnostic::Severity::Error);
-        let mut cx = Cx {
-            file,
-            source: inputs.sources.file(file),
-            diagnostics: &mut inputs.diagnostics,
-        };
+        let (node, mut cx) = inputs.read_yaml_cx(path)?;
         let root = MapReader::open(&mut cx, &node, ROOT, "an advisory")?;
         let id = root.text(&mut cx, "id");
         let title = root.text(&mut cx, "title").map(|t| t.value);

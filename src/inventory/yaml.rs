@@ -15,7 +15,7 @@ use std::path::Path;
 
 use super::{Inventory, Product, System};
 use crate::datafile::Inputs;
-use crate::ruleset::reader::{Cx, MapReader};
+use crate::ruleset::reader::MapReader;
 use crate::ruleset::shape::{KeySpec, Shape, opt, req};
 
 const ROOT: &[KeySpec] = &[req(
@@ -52,13 +52,8 @@ const PRODUCT: &[KeySpec] = &[
 
 pub(super) fn load(path: &Path, inputs: &mut Inputs) -> Inventory {
     let mut inventory = Inventory::default();
-    let Some((file, node)) = inputs.read_yaml(path) else {
+    let Some((node, mut cx)) = inputs.read_yaml_cx(path) else {
         return inventory;
-    };
-    let mut cx = Cx {
-        file,
-        source: inputs.sources.file(file),
-        diagnostics: &mut inputs.diagnostics,
     };
     let Some(root) = MapReader::open(&mut cx, &node, ROOT, "an inventory") else {
         return inventory;

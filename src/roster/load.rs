@@ -73,13 +73,8 @@ const METHOD_KEYS: &[KeySpec] = &[
 
 pub(super) fn load(path: &Path, inputs: &mut Inputs) -> Roster {
     let mut roster = Roster::default();
-    let Some((file, node)) = inputs.read_yaml(path) else {
+    let Some((node, mut cx)) = inputs.read_yaml_cx(path) else {
         return roster;
-    };
-    let mut cx = Cx {
-        file,
-        source: inputs.sources.file(file),
-        diagnostics: &mut inputs.diagnostics,
     };
     let Some(root) = MapReader::open(&mut cx, &node, ROOT, "a roster") else {
         return roster;
