@@ -7,11 +7,10 @@
 //! `fixtures/audit/deadlines/`), and paths are relative to the repository
 //! root, as a user would type them.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 mod common;
-use common::{Run, docket, repo};
+use common::{Row, Run, docket, parse_csv, repo};
 
 const USDA_HISTORY: &str = "fixtures/audit/usda-history.csv";
 const USDA_HISTORY_JSONL: &str = "fixtures/audit/usda-history.jsonl";
@@ -57,26 +56,6 @@ fn audit_ok(args: &[&str]) -> String {
 
 fn deadline_fixture(name: &str) -> String {
     format!("fixtures/audit/deadlines/{name}.csv")
-}
-
-/// One CSV row as column name -> value.
-type Row = BTreeMap<String, String>;
-
-/// Parses CSV text (findings, rejects, POA&Ms) into rows.
-fn parse_csv(text: &str) -> Vec<Row> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let header = reader.headers().expect("a header row").clone();
-    reader
-        .records()
-        .map(|record| {
-            let record = record.expect("a well-formed CSV row");
-            header
-                .iter()
-                .zip(record.iter())
-                .map(|(h, v)| (h.to_owned(), v.to_owned()))
-                .collect()
-        })
-        .collect()
 }
 
 /// Writes rows back as CSV text with the given column order.

@@ -54,6 +54,10 @@ pub struct AuditArgs {
     /// keeps spreadsheets from running `=`, `+`, `-`, `@` cells as formulas
     #[arg(long)]
     raw_csv: bool,
+    /// Compare the histories with this plan (CSV from `docket plan --format csv`):
+    /// each planned step met, late, missed or pending, instead of the findings
+    #[arg(long, value_name = "PLAN")]
+    plan: Option<PathBuf>,
     /// Incident histories: long CSV (incident,at,event,...) or JSON lines
     #[arg(required = true, value_name = "HISTORY")]
     histories: Vec<PathBuf>,
@@ -158,6 +162,20 @@ pub fn run(args: AuditArgs) -> u8 {
     if let Some(code) = write_rejects(&histories.rejects, args.rejects.as_ref(), escaping) {
         return code;
     }
+    if let Some(plan) = &args.plan {
+        let options = super::audit_plan::Options {
+            format: match args.format {
+                AuditFormat::Csv => super::audit_plan::Format::Csv,
+                AuditFormat::Jsonl => super::audit_plan::Format::Jsonl,
+                AuditFormat::Md => super::audit_plan::Format::Md,
+            },
+            output: args.output.as_deref(),
+            fail_on_late: args.fail_on.contains(&FailOn::Breach),
+            fail_on_missed: args.fail_on.contains(&FailOn::Overdue),
+            escaping,
+        };
+        return super::audit_plan::run(&ruleset, plan, &histories, as_of, &options);
+    }
     let rejected = histories.rejects.len();
     let read = histories.read;
     let auditor = Auditor::new(&ruleset, allocations);
@@ -227,6 +245,7 @@ fn check_paths(args: &AuditArgs) -> Result<(), String> {
     let mut inputs: Vec<&Path> = args.histories.iter().map(PathBuf::as_path).collect();
     inputs.extend(args.exceptions.as_deref());
     inputs.extend(args.allocations.as_deref());
+    inputs.extend(args.plan.as_deref());
     check_outputs(&outputs, &inputs)
 }
 

@@ -21,6 +21,8 @@ pub struct CheckArgs {
     deny_warnings: bool,
     #[command(flatten)]
     ci: super::common::CiFiles,
+    #[command(flatten)]
+    roster: super::roster_check::RosterArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -46,6 +48,7 @@ pub fn run(args: CheckArgs) -> u8 {
         }
         Err(error) => (error.diagnostics, error.sources),
     };
+    let (diagnostics, sources) = args.roster.check(diagnostics, sources);
     if diagnostics
         .iter()
         .any(|d| d.code == Code::Io && d.labels.is_empty())

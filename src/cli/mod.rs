@@ -4,12 +4,17 @@
 //! or gate found problems, 2 a usage or input error. Human text goes to
 //! stderr; data goes to stdout or `-o`.
 
+mod affected;
 mod audit;
+mod audit_plan;
 mod check;
 mod classify;
 mod common;
 mod diff;
 mod explain;
+mod inputs;
+mod plan;
+mod roster_check;
 mod schema;
 mod test;
 
@@ -48,6 +53,10 @@ enum Command {
     Audit(audit::AuditArgs),
     /// Run the ruleset's test cases, with rule coverage.
     Test(test::TestArgs),
+    /// List the systems an advisory leaves exposed (affected, unpatched, or unknown), by unit.
+    Affected(affected::AffectedArgs),
+    /// Plan a significant event: who notifies whom, by which methods, by when, per unit.
+    Plan(plan::PlanArgs),
     /// Show what a rule change reclassifies: classify a corpus with two rulesets.
     Diff(diff::DiffArgs),
     /// Print the JSON Schema of the ruleset format.
@@ -64,6 +73,8 @@ pub fn run() -> ExitCode {
         Command::Audit(args) => audit::run(args),
         Command::Test(args) => test::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Affected(args) => affected::run(args),
+        Command::Plan(args) => plan::run(args),
         Command::Schema(args) => schema::run(args),
     };
     ExitCode::from(code)

@@ -62,6 +62,15 @@ pub enum Code {
     TestError,
     /// A rule or bound no passing test exercises (`docket test --coverage`).
     Uncovered,
+    /// An operating unit or agency with no primary contact on the call
+    /// roster, or without someone in a role the roster requires.
+    MissingContact,
+    /// People on the call roster who call each other in a loop.
+    CallCycle,
+    /// Someone on the call roster with no pager, phone, e-mail or fax.
+    NoContactMethod,
+    /// A system's owner or administrator who is not on the call roster.
+    OwnerNotOnRoster,
 }
 
 impl Code {
@@ -94,6 +103,10 @@ impl Code {
         Code::TestFailed,
         Code::TestError,
         Code::Uncovered,
+        Code::MissingContact,
+        Code::CallCycle,
+        Code::NoContactMethod,
+        Code::OwnerNotOnRoster,
     ];
 
     /// The stable kebab-case name.
@@ -126,6 +139,10 @@ impl Code {
             Code::TestFailed => "test-failed",
             Code::TestError => "test-error",
             Code::Uncovered => "uncovered",
+            Code::MissingContact => "missing-contact",
+            Code::CallCycle => "call-cycle",
+            Code::NoContactMethod => "no-contact-method",
+            Code::OwnerNotOnRoster => "owner-not-on-roster",
         }
     }
 
@@ -159,13 +176,28 @@ impl Code {
             Code::TestFailed => "a rule test got another outcome than it expects",
             Code::TestError => "a rule test could not be run",
             Code::Uncovered => "a rule or bound that no passing test exercises",
+            Code::MissingContact => "a unit or agency without a primary contact on the roster",
+            Code::CallCycle => "people on the call roster who call each other in a loop",
+            Code::NoContactMethod => "someone on the call roster with no way to reach them",
+            Code::OwnerNotOnRoster => "a system owner or administrator missing from the roster",
         }
     }
 
-    /// Whether `docket check` reports this code; the others come from
-    /// running rule tests (`docket test`).
+    /// Whether `docket check` reports this code about a ruleset; the others
+    /// come from running rule tests (`docket test`) or from checking a call
+    /// roster and inventory ([`is_from_roster_check`](Self::is_from_roster_check)).
     pub fn is_from_check(self) -> bool {
         !matches!(self, Code::TestFailed | Code::TestError | Code::Uncovered)
+            && !self.is_from_roster_check()
+    }
+
+    /// Whether `docket check --roster` reports this code about a call
+    /// roster and a system inventory (fixtures under `fixtures/plan/`).
+    pub fn is_from_roster_check(self) -> bool {
+        matches!(
+            self,
+            Code::MissingContact | Code::CallCycle | Code::NoContactMethod | Code::OwnerNotOnRoster
+        )
     }
 
     /// The text under the primary span when the check gives none.

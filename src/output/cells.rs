@@ -59,6 +59,16 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
     }
 }
 
+/// The cell as it was before [`neutralise`]: docket reads back the CSV files
+/// it writes (a plan, for `audit --plan`), and a `'` that it put in front of
+/// a formula-like cell is not part of the value.
+pub fn restore(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if neutralise(rest).len() > rest.len() => rest,
+        _ => cell,
+    }
+}
+
 /// A signed decimal number such as `-30` or `+1.25`, which a spreadsheet
 /// reads as a number, not a formula.
 fn is_plain_number(cell: &str) -> bool {
@@ -144,6 +154,13 @@ mod tests {
             "2026-11-02T14:30:00-05:00",
         ] {
             assert_eq!(neutralise(cell), cell, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn restore_undoes_neutralise_and_nothing_else() {
+        for cell in ["=1+1", "+1 202 555 0100", "plain", "'quoted", "-30", ""] {
+            assert_eq!(restore(&neutralise(cell)), cell, "{cell:?}");
         }
     }
 

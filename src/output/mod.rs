@@ -1,6 +1,7 @@
 //! Writing results: files that appear whole or not at all, and the row
 //! formats of each command.
 
+pub mod affected;
 mod atomic;
 pub mod cells;
 pub mod ci;
@@ -11,5 +12,6 @@ pub mod paths;
 pub mod poam;
 pub mod quarterly;
 pub mod rejects;
+pub mod table;
 
 pub use atomic::{Destination, Sink};

@@ -235,7 +235,7 @@ fn include_targets(
 
 /// Reads a rule file as UTF-8 text, refusing directories, oversized files
 /// and invalid UTF-8 with a message that says which.
-fn read_text(path: &Path) -> Result<String, String> {
+pub(crate) fn read_text(path: &Path) -> Result<String, String> {
     let shown = path.display();
     let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
     if metadata.is_dir() {

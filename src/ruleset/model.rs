@@ -571,6 +571,10 @@ pub struct EventDef {
     pub milestone: bool,
     /// The attribute that scopes it (`unit`).
     pub per: Option<Spanned<String>>,
+    /// The call-roster role that carries it out.
+    pub by: Option<Spanned<String>>,
+    /// The call-roster roles it notifies.
+    pub notifies: Vec<Spanned<String>>,
 }
 
 /// A deadline between two events.

@@ -55,7 +55,7 @@ pub enum Shape {
     Either(&'static [Shape]),
 }
 
-const fn req(name: &'static str, shape: Shape, doc: &'static str) -> KeySpec {
+pub(crate) const fn req(name: &'static str, shape: Shape, doc: &'static str) -> KeySpec {
     KeySpec {
         name,
         required: true,
@@ -64,7 +64,7 @@ const fn req(name: &'static str, shape: Shape, doc: &'static str) -> KeySpec {
     }
 }
 
-const fn opt(name: &'static str, shape: Shape, doc: &'static str) -> KeySpec {
+pub(crate) const fn opt(name: &'static str, shape: Shape, doc: &'static str) -> KeySpec {
     KeySpec {
         name,
         required: false,
@@ -448,6 +448,16 @@ pub const EVENT: &[KeySpec] = &[
         "per",
         Shape::Ident,
         "Attribute that scopes the event, e.g. `unit` for operating units.",
+    ),
+    opt(
+        "by",
+        Shape::Ident,
+        "The call-roster role that carries out this step (`doc-cirt`, `unit-contact`...), for `docket plan`.",
+    ),
+    opt(
+        "notifies",
+        Shape::List(&Shape::Ident),
+        "The call-roster roles this step notifies (`unit-contact`, `system-owner`, `system-administrator`...), for `docket plan`.",
     ),
 ];
 

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+pub mod planning;
+
 /// The repository root.
 pub fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -130,4 +132,24 @@ pub fn edit_ruleset(ruleset: &Path, file: &str, after: &str, from: &str, to: &st
         format!("{}{to}{}", &text[..at], &text[at + from.len()..]),
     )
     .unwrap();
+}
+
+/// One CSV row as column name -> value.
+pub type Row = std::collections::BTreeMap<String, String>;
+
+/// Parses CSV text (findings, rejects, plans...) into rows.
+pub fn parse_csv(text: &str) -> Vec<Row> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().expect("a header row").clone();
+    reader
+        .records()
+        .map(|record| {
+            let record = record.expect("a well-formed CSV row");
+            header
+                .iter()
+                .zip(record.iter())
+                .map(|(h, v)| (h.to_owned(), v.to_owned()))
+                .collect()
+        })
+        .collect()
 }

@@ -390,6 +390,8 @@ impl Definitions {
             requires: None,
             milestone: false,
             per: None,
+            by: None,
+            notifies: Vec::new(),
         };
         if let Some(r) = reader {
             event.title = r.text(cx, "title").map(|t| t.value);
@@ -398,6 +400,14 @@ impl Definitions {
             event.closes = r.flag(cx, "closes");
             event.milestone = r.flag(cx, "milestone");
             event.per = r.ident(cx, "per");
+            event.by = r.ident(cx, "by");
+            if let Some(list) = r.get("notifies") {
+                event.notifies = cx
+                    .list(list, "`notifies`")
+                    .iter()
+                    .filter_map(|n| cx.ident(n, "a roster role"))
+                    .collect();
+            }
             if let Some(other) = r.ident(cx, "counts_as") {
                 self.pending_counts_as.push((self.events.len(), other));
             }
