@@ -21,6 +21,7 @@ use chrono_tz::Tz;
 
 pub use agency::AgencyMatch;
 pub use due::Due;
+pub use incident::IncidentNumber;
 
 use crate::allocation::AllocationTable;
 use crate::calendar::Calendar;
@@ -101,7 +102,7 @@ pub struct Classification {
     /// What needs a person's attention.
     pub flags: Vec<Flag>,
     /// The incident number of a declared record.
-    pub incident_number: Option<String>,
+    pub incident_number: Option<IncidentNumber>,
 }
 
 /// A ruleset ready to classify records, with its allocation table and
@@ -169,7 +170,11 @@ impl<'r> Classifier<'r> {
     /// Classifies `record`, filling in its derived fields (`agency`,
     /// `level`). `fallback_id` names the record when it has no `id`
     /// (its `FILE:LINE`), for per-record incident numbers.
-    pub fn classify(&self, record: &mut Record, fallback_id: &str) -> Classification {
+    pub fn classify<D: std::fmt::Display + ?Sized>(
+        &self,
+        record: &mut Record,
+        fallback_id: &D,
+    ) -> Classification {
         let mut flags = Vec::new();
         // Input never carries `agency` (it is derived), but a rule test or an
         // incident's attributes may state it; a stated agency stands.
@@ -226,12 +231,13 @@ impl<'r> Classifier<'r> {
 
         let (declared, trigger, fired) = self.declare(record, &mut flags);
         let incident_number = match (declared, trigger) {
-            (Declared::Yes, Some(t)) => Some(incident::number(
-                self.ruleset,
-                t,
-                record,
-                self.record_id(record).as_deref().unwrap_or(fallback_id),
-            )),
+            (Declared::Yes, Some(t)) => {
+                let id: &dyn std::fmt::Display = match self.id_field.and_then(|f| record.get(f)) {
+                    Some(value) => value,
+                    None => &fallback_id,
+                };
+                Some(incident::number(self.ruleset, t, record, id))
+            }
             _ => None,
         };
         let due = level.and_then(

@@ -10,6 +10,7 @@ mod classify;
 mod common;
 mod diff;
 mod explain;
+mod progress;
 mod schema;
 mod test;
 

@@ -148,7 +148,7 @@ pub fn row(
             None
         },
         incident_number: if detailed {
-            outcome.incident_number.clone()
+            outcome.incident_number.map(|n| n.to_string())
         } else {
             None
         },
@@ -246,31 +246,22 @@ pub fn describe_flag(classifier: &Classifier<'_>, flag: &Flag) -> String {
     }
 }
 
-/// Writes rows in one format.
-pub struct RowWriter {
+/// Encodes rows in one format into memory, so that chunks of records can
+/// be formatted on many threads and written in order.
+pub struct RowBuffer {
     format: RowFormat,
-    csv: Option<csv::Writer<Sink>>,
-    sink: Option<Sink>,
+    bytes: Vec<u8>,
+    /// The CSV encoder while rows are being appended; it owns `bytes` then.
+    csv: Option<csv::Writer<Vec<u8>>>,
 }
 
-impl RowWriter {
-    /// Starts the output (the CSV header, if any).
-    pub fn new(sink: Sink, format: RowFormat) -> io::Result<Self> {
-        match format {
-            RowFormat::Csv => {
-                let mut writer = csv::Writer::from_writer(sink);
-                writer.write_record(CSV_COLUMNS)?;
-                Ok(RowWriter {
-                    format,
-                    csv: Some(writer),
-                    sink: None,
-                })
-            }
-            RowFormat::Jsonl => Ok(RowWriter {
-                format,
-                csv: None,
-                sink: Some(sink),
-            }),
+impl RowBuffer {
+    /// An empty buffer.
+    pub fn new(format: RowFormat) -> Self {
+        RowBuffer {
+            format,
+            bytes: Vec::new(),
+            csv: None,
         }
     }
 
@@ -279,37 +270,79 @@ impl RowWriter {
         self.format == RowFormat::Jsonl
     }
 
-    /// Writes one row.
+    /// Appends one row.
     pub fn write(&mut self, row: &Row) -> io::Result<()> {
-        if let Some(writer) = &mut self.csv {
-            let flags = row.flags.join("; ");
-            writer.write_record([
-                &row.id,
-                &row.occurred_at,
-                &row.agency,
-                &row.level,
-                &row.category,
-                &row.declared,
-                &row.trigger,
-                &row.rule,
-                &row.citation,
-                &row.due_by,
-                &flags,
-            ])?;
-        } else if let Some(sink) = &mut self.sink {
-            serde_json::to_writer(&mut *sink, row)?;
-            sink.write_all(b"\n")?;
+        match self.format {
+            RowFormat::Csv => {
+                let flags = row.flags.join("; ");
+                self.csv_writer().write_record([
+                    &row.id,
+                    &row.occurred_at,
+                    &row.agency,
+                    &row.level,
+                    &row.category,
+                    &row.declared,
+                    &row.trigger,
+                    &row.rule,
+                    &row.citation,
+                    &row.due_by,
+                    &flags,
+                ])?;
+            }
+            RowFormat::Jsonl => {
+                serde_json::to_writer(&mut self.bytes, row)?;
+                self.bytes.push(b'\n');
+            }
         }
         Ok(())
     }
 
+    fn csv_writer(&mut self) -> &mut csv::Writer<Vec<u8>> {
+        let bytes = &mut self.bytes;
+        self.csv
+            .get_or_insert_with(|| csv::Writer::from_writer(std::mem::take(bytes)))
+    }
+
+    /// The bytes of the rows appended so far.
+    pub fn bytes(&mut self) -> io::Result<&[u8]> {
+        if let Some(writer) = self.csv.take() {
+            self.bytes = writer.into_inner().map_err(|e| e.into_error())?;
+        }
+        Ok(&self.bytes)
+    }
+
+    /// Forgets the rows, keeping the memory for the next ones.
+    pub fn clear(&mut self) -> io::Result<()> {
+        self.bytes()?;
+        self.bytes.clear();
+        Ok(())
+    }
+}
+
+/// Writes the output: its header, then rows encoded by [`RowBuffer`]s.
+pub struct RowWriter {
+    sink: Sink,
+}
+
+impl RowWriter {
+    /// Starts the output (the CSV header, if any).
+    pub fn new(mut sink: Sink, format: RowFormat) -> io::Result<Self> {
+        if format == RowFormat::Csv {
+            let mut header = csv::Writer::from_writer(Vec::new());
+            header.write_record(CSV_COLUMNS)?;
+            sink.write_all(&header.into_inner().map_err(|e| e.into_error())?)?;
+        }
+        Ok(RowWriter { sink })
+    }
+
+    /// Writes encoded rows.
+    pub fn write_bytes(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.sink.write_all(bytes)
+    }
+
     /// Finishes the output and moves a file into place.
-    pub fn finish(self) -> io::Result<()> {
-        let sink = match (self.csv, self.sink) {
-            (Some(writer), _) => writer.into_inner().map_err(|e| e.into_error())?,
-            (None, Some(sink)) => sink,
-            (None, None) => return Ok(()),
-        };
-        sink.commit()
+    pub fn finish(mut self) -> io::Result<()> {
+        self.sink.flush()?;
+        self.sink.commit()
     }
 }
