@@ -360,5 +360,7 @@ pub fn calendar_of(ruleset: &Ruleset) -> Calendar {
 /// Formats an instant in the ruleset's zone to the second, as output shows
 /// due times (`2026-12-01T23:59:59-05:00`).
 pub fn format_time(at: &DateTime<Tz>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    let mut out = String::with_capacity(25);
+    crate::record::timestamp::write_local(&mut out, at.to_utc(), at.timezone());
+    out
 }

@@ -8,8 +8,10 @@ use super::Sink;
 use crate::check::from_units;
 use crate::classify::{Classification, Classifier, Flag, format_time};
 use crate::input::Origin;
+use crate::record::timestamp::write_local;
 use crate::record::{Record, Value};
 use crate::ruleset::Ruleset;
+use crate::ruleset::model::{FieldId, FieldType};
 
 /// The output formats of `classify`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -172,14 +174,135 @@ pub fn field_text(ruleset: &Ruleset, record: &Record, name: &str) -> String {
     };
     match (record.get(id), &ruleset.field(id).ty) {
         (None, _) => String::new(),
-        (Some(Value::Enum(i)), crate::ruleset::model::FieldType::Enum(spec)) => {
-            spec.code(*i).to_owned()
+        (Some(Value::Enum(i)), FieldType::Enum(spec)) => spec.code(*i).to_owned(),
+        (Some(value), _) => {
+            let mut out = String::new();
+            value_text(ruleset, id, value, &mut out).to_owned()
         }
-        (Some(Value::Time(t)), _) => t
-            .with_timezone(&ruleset.meta.timezone.value)
-            .format("%Y-%m-%dT%H:%M:%S%:z")
-            .to_string(),
-        (Some(value), _) => value.to_string(),
+    }
+}
+
+/// A field's value as output shows it, borrowed from the record or the
+/// ruleset when it can be, else written to `scratch`.
+fn value_text<'a>(
+    ruleset: &'a Ruleset,
+    field: FieldId,
+    value: &'a Value,
+    scratch: &'a mut String,
+) -> &'a str {
+    use std::fmt::Write as _;
+    match (value, &ruleset.field(field).ty) {
+        (Value::Str(s), _) => s,
+        (Value::Enum(i), FieldType::Enum(spec)) => spec.code(*i),
+        (Value::Time(t), _) => {
+            scratch.clear();
+            write_local(scratch, t.to_utc(), ruleset.meta.timezone.value);
+            scratch
+        }
+        (value, _) => {
+            scratch.clear();
+            let _ = write!(scratch, "{value}");
+            scratch
+        }
+    }
+}
+
+/// The text of a field of `record` for a CSV row, if the field exists.
+fn cell<'a>(
+    ruleset: &'a Ruleset,
+    record: &'a Record,
+    field: Option<FieldId>,
+    scratch: &'a mut String,
+) -> &'a str {
+    match field.and_then(|f| record.get(f).map(|v| (f, v))) {
+        Some((f, value)) => value_text(ruleset, f, value, scratch),
+        None => "",
+    }
+}
+
+/// Appends the output row of a classified record: a CSV row straight from
+/// borrowed text (the same bytes as [`row`] and [`RowBuffer::write`] give,
+/// without building a [`Row`]), or a JSON line through [`row`].
+pub fn write_row(
+    buffer: &mut RowBuffer,
+    classifier: &Classifier<'_>,
+    record: &Record,
+    outcome: &Classification,
+    origin: &Origin,
+) -> io::Result<()> {
+    if buffer.detailed() {
+        return buffer.write(&row(classifier, record, outcome, origin, true));
+    }
+    use std::fmt::Write as _;
+    let ruleset = classifier.ruleset();
+    let fields = *buffer
+        .fields
+        .get_or_insert_with(|| OutputFields::of(ruleset));
+    let mut scratch = std::mem::take(&mut buffer.scratch);
+    let [id_text, occurred, category_text, due, flags] = &mut scratch;
+    let id = match fields.id.and_then(|f| record.get(f).map(|v| (f, v))) {
+        Some((f, value)) => value_text(ruleset, f, value, id_text),
+        None => {
+            id_text.clear();
+            let _ = write!(id_text, "{origin}");
+            id_text
+        }
+    };
+    let occurred = cell(ruleset, record, fields.occurred_at, occurred);
+    let category = cell(ruleset, record, fields.category, category_text);
+    let agency = match (&outcome.agency, outcome.flags.contains(&Flag::Unallocated)) {
+        (Some(a), _) => &*a.agency,
+        (None, true) => "unallocated",
+        (None, false) => "",
+    };
+    let level = outcome.level.map_or("unclassified", |l| {
+        ruleset.levels[l.index()].id.value.as_str()
+    });
+    let criterion = outcome.rule.map(|i| &ruleset.criteria[i]);
+    let trigger = outcome.trigger.map(|t| &ruleset.triggers[t.index()]);
+    due.clear();
+    if let Some(d) = &outcome.due {
+        write_local(due, d.at.to_utc(), d.at.timezone());
+    }
+    flags.clear();
+    for (i, flag) in outcome.flags.iter().enumerate() {
+        if i > 0 {
+            flags.push_str("; ");
+        }
+        flags.push_str(&describe_flag(classifier, flag));
+    }
+    let result = buffer.csv_writer().write_record([
+        id,
+        occurred,
+        agency,
+        level,
+        category,
+        outcome.declared.as_str(),
+        trigger.map_or("", |t| t.id.value.as_str()),
+        criterion.map_or("", |c| c.id.value.as_str()),
+        criterion.map_or("", |c| c.citation.value.as_str()),
+        due,
+        flags,
+    ]);
+    buffer.scratch = scratch;
+    Ok(result?)
+}
+
+/// The fields a CSV row shows, found once.
+#[derive(Clone, Copy, Debug)]
+struct OutputFields {
+    id: Option<FieldId>,
+    occurred_at: Option<FieldId>,
+    category: Option<FieldId>,
+}
+
+impl OutputFields {
+    fn of(ruleset: &Ruleset) -> Self {
+        OutputFields {
+            id: ruleset.field_id("id"),
+            occurred_at: ruleset.field_id("occurred_at"),
+            category: ruleset.field_id("category"),
+        }
     }
 }
 
@@ -250,6 +373,9 @@ pub fn describe_flag(classifier: &Classifier<'_>, flag: &Flag) -> String {
 /// be formatted on many threads and written in order.
 pub struct RowBuffer {
     format: RowFormat,
+    fields: Option<OutputFields>,
+    /// Text of the row being written, kept from row to row.
+    scratch: [String; 5],
     bytes: Vec<u8>,
     /// The CSV encoder while rows are being appended; it owns `bytes` then.
     csv: Option<csv::Writer<Vec<u8>>>,
@@ -260,6 +386,8 @@ impl RowBuffer {
     pub fn new(format: RowFormat) -> Self {
         RowBuffer {
             format,
+            fields: None,
+            scratch: Default::default(),
             bytes: Vec::new(),
             csv: None,
         }

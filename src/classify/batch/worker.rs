@@ -9,7 +9,7 @@ use crate::classify::{Classification, Classifier, Declared, Flag};
 use crate::input::chunks::Chunk;
 use crate::input::mapping::Mapper;
 use crate::input::{Item, Origin, RawRecord, Reject};
-use crate::output::classification::{RowBuffer, RowFormat, row};
+use crate::output::classification::{RowBuffer, RowFormat, write_row};
 use crate::record::Record;
 use crate::ruleset::model::{FieldId, IncidentNumbering};
 
@@ -209,10 +209,8 @@ impl Worker<'_, '_, '_> {
                 id: classifier.record_id(&self.record).unwrap_or_default(),
             });
         }
-        let detailed = self.rows.detailed();
-        let encoded = row(classifier, &self.record, &outcome, origin, detailed);
         // Encoding into memory cannot fail.
-        let _ = self.rows.write(&encoded);
+        let _ = write_row(self.rows, classifier, &self.record, &outcome, origin);
     }
 
     fn count(&mut self, outcome: &Classification) {
