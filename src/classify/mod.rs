@@ -13,6 +13,7 @@ mod agency;
 pub mod batch;
 mod due;
 mod incident;
+pub mod index;
 
 use std::sync::Arc;
 
@@ -114,6 +115,8 @@ pub struct Classifier<'r> {
     gaps: Vec<Gap>,
     splits: Vec<Split>,
     ip_fields: Vec<FieldId>,
+    criteria_index: index::ConditionIndex,
+    trigger_index: index::ConditionIndex,
     agency_field: Option<FieldId>,
     level_field: Option<FieldId>,
     id_field: Option<FieldId>,
@@ -137,6 +140,12 @@ impl<'r> Classifier<'r> {
             gaps: gaps(ruleset, &forms),
             splits: splits(ruleset, &forms),
             ip_fields,
+            criteria_index: index::ConditionIndex::new(
+                &ruleset.criteria.iter().map(|c| &c.when).collect::<Vec<_>>(),
+            ),
+            trigger_index: index::ConditionIndex::new(
+                &ruleset.triggers.iter().map(|t| &t.when).collect::<Vec<_>>(),
+            ),
             agency_field: ruleset.field_id("agency"),
             level_field: ruleset.field_id("level"),
             id_field: ruleset.field_id("id"),
@@ -203,12 +212,11 @@ impl<'r> Classifier<'r> {
         }
 
         let matched: Vec<usize> = self
-            .ruleset
-            .criteria
+            .criteria_index
+            .candidates(record)
             .iter()
-            .enumerate()
-            .filter(|(_, c)| c.when.matches(record))
-            .map(|(i, _)| i)
+            .copied()
+            .filter(|i| self.ruleset.criteria[*i].when.matches(record))
             .collect();
         let rule = matched
             .iter()
@@ -269,11 +277,13 @@ impl<'r> Classifier<'r> {
         flags: &mut Vec<Flag>,
     ) -> (Declared, Option<TriggerId>, Vec<TriggerId>) {
         let triggers = &self.ruleset.triggers;
-        let fired: Vec<TriggerId> = triggers
+        let fired: Vec<TriggerId> = self
+            .trigger_index
+            .candidates(record)
             .iter()
-            .enumerate()
-            .filter(|(_, t)| t.when.matches(record))
-            .map(|(i, _)| TriggerId::from_index(i))
+            .copied()
+            .filter(|i| triggers[*i].when.matches(record))
+            .map(TriggerId::from_index)
             .collect();
         let overridden = |id: &TriggerId| {
             fired.iter().any(|other| {
