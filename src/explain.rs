@@ -135,7 +135,7 @@ pub fn explain(
         criteria,
         declared: outcome.declared.as_str().to_owned(),
         triggers,
-        incident_number: outcome.incident_number.clone(),
+        incident_number: outcome.incident_number.map(|n| n.to_string()),
         due: due_lines(classifier, outcome),
         flags: outcome
             .flags

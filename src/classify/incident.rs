@@ -13,20 +13,53 @@
 //! (`FILE:LINE`, the path as given): ids must be unique across the inputs of
 //! a run, which `classify` checks.
 
+use std::fmt;
+
 use crate::calendar::FiscalYear;
 use crate::record::{Record, Value};
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::{IncidentNumbering, OutbreakWindow, TriggerId};
 
-/// The incident number of a record declared by `trigger`.
-pub fn number(ruleset: &Ruleset, trigger: TriggerId, record: &Record, record_id: &str) -> String {
+/// An incident number, shown as `ITN-` and ten hexadecimal digits. Kept as
+/// a number so that records whose output does not show it cost no text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct IncidentNumber(u64);
+
+impl IncidentNumber {
+    /// The number as an integer (40 bits).
+    pub fn value(self) -> u64 {
+        self.0
+    }
+
+    /// The number with this integer value.
+    pub fn from_value(value: u64) -> Self {
+        IncidentNumber(value)
+    }
+}
+
+impl fmt::Display for IncidentNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ITN-{:010X}", self.0)
+    }
+}
+
+/// The incident number of a record declared by `trigger`; `record_id`
+/// names the record (its `id`, or where it was read).
+pub fn number(
+    ruleset: &Ruleset,
+    trigger: TriggerId,
+    record: &Record,
+    record_id: &dyn fmt::Display,
+) -> IncidentNumber {
     let definition = ruleset.trigger(trigger);
     let mut hash = Fnv1a::new();
     hash.write(ruleset.meta.id.value.as_bytes());
     match &definition.numbering {
         IncidentNumbering::PerRecord => {
             hash.write(b"record");
-            hash.write(record_id.as_bytes());
+            // Hashing the text as it is formatted, without building it.
+            let _ = fmt::write(&mut hash, format_args!("{record_id}"));
+            hash.end_field();
         }
         IncidentNumbering::PerOutbreak { fields, window } => {
             hash.write(b"outbreak");
@@ -44,7 +77,7 @@ pub fn number(ruleset: &Ruleset, trigger: TriggerId, record: &Record, record_id:
             }
         }
     }
-    format!("ITN-{:010X}", hash.finish() >> 24)
+    IncidentNumber(hash.finish() >> 24)
 }
 
 /// The period of `at` an outbreak window names: `2026`, `FY2027`, `2026-11`.
@@ -72,14 +105,31 @@ impl Fnv1a {
     /// Hashes `bytes` followed by a separator, so that ("ab","c") and
     /// ("a","bc") differ.
     fn write(&mut self, bytes: &[u8]) {
-        for byte in bytes.iter().chain(std::iter::once(&0xff)) {
+        self.bytes(bytes);
+        self.end_field();
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        for byte in bytes {
             self.0 ^= u64::from(*byte);
             self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
         }
     }
 
+    /// The separator after a field.
+    fn end_field(&mut self) {
+        self.bytes(&[0xff]);
+    }
+
     fn finish(&self) -> u64 {
         self.0
+    }
+}
+
+impl fmt::Write for Fnv1a {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        self.bytes(text.as_bytes());
+        Ok(())
     }
 }
 

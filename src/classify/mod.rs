@@ -13,6 +13,7 @@ mod agency;
 pub mod batch;
 mod due;
 mod incident;
+pub mod index;
 
 use std::sync::Arc;
 
@@ -21,6 +22,7 @@ use chrono_tz::Tz;
 
 pub use agency::AgencyMatch;
 pub use due::Due;
+pub use incident::IncidentNumber;
 
 use crate::allocation::AllocationTable;
 use crate::calendar::Calendar;
@@ -101,7 +103,7 @@ pub struct Classification {
     /// What needs a person's attention.
     pub flags: Vec<Flag>,
     /// The incident number of a declared record.
-    pub incident_number: Option<String>,
+    pub incident_number: Option<IncidentNumber>,
 }
 
 /// A ruleset ready to classify records, with its allocation table and
@@ -113,6 +115,8 @@ pub struct Classifier<'r> {
     gaps: Vec<Gap>,
     splits: Vec<Split>,
     ip_fields: Vec<FieldId>,
+    criteria_index: index::ConditionIndex,
+    trigger_index: index::ConditionIndex,
     agency_field: Option<FieldId>,
     level_field: Option<FieldId>,
     id_field: Option<FieldId>,
@@ -136,6 +140,12 @@ impl<'r> Classifier<'r> {
             gaps: gaps(ruleset, &forms),
             splits: splits(ruleset, &forms),
             ip_fields,
+            criteria_index: index::ConditionIndex::new(
+                &ruleset.criteria.iter().map(|c| &c.when).collect::<Vec<_>>(),
+            ),
+            trigger_index: index::ConditionIndex::new(
+                &ruleset.triggers.iter().map(|t| &t.when).collect::<Vec<_>>(),
+            ),
             agency_field: ruleset.field_id("agency"),
             level_field: ruleset.field_id("level"),
             id_field: ruleset.field_id("id"),
@@ -169,7 +179,11 @@ impl<'r> Classifier<'r> {
     /// Classifies `record`, filling in its derived fields (`agency`,
     /// `level`). `fallback_id` names the record when it has no `id`
     /// (its `FILE:LINE`), for per-record incident numbers.
-    pub fn classify(&self, record: &mut Record, fallback_id: &str) -> Classification {
+    pub fn classify<D: std::fmt::Display + ?Sized>(
+        &self,
+        record: &mut Record,
+        fallback_id: &D,
+    ) -> Classification {
         let mut flags = Vec::new();
         // Input never carries `agency` (it is derived), but a rule test or an
         // incident's attributes may state it; a stated agency stands.
@@ -198,12 +212,11 @@ impl<'r> Classifier<'r> {
         }
 
         let matched: Vec<usize> = self
-            .ruleset
-            .criteria
+            .criteria_index
+            .candidates(record)
             .iter()
-            .enumerate()
-            .filter(|(_, c)| c.when.matches(record))
-            .map(|(i, _)| i)
+            .copied()
+            .filter(|i| self.ruleset.criterion(*i).when.matches(record))
             .collect();
         let rule = matched
             .iter()
@@ -226,12 +239,13 @@ impl<'r> Classifier<'r> {
 
         let (declared, trigger, fired) = self.declare(record, &mut flags);
         let incident_number = match (declared, trigger) {
-            (Declared::Yes, Some(t)) => Some(incident::number(
-                self.ruleset,
-                t,
-                record,
-                self.record_id(record).as_deref().unwrap_or(fallback_id),
-            )),
+            (Declared::Yes, Some(t)) => {
+                let id: &dyn std::fmt::Display = match self.id_field.and_then(|f| record.get(f)) {
+                    Some(value) => value,
+                    None => &fallback_id,
+                };
+                Some(incident::number(self.ruleset, t, record, id))
+            }
             _ => None,
         };
         let due = level.and_then(
@@ -262,12 +276,13 @@ impl<'r> Classifier<'r> {
         record: &Record,
         flags: &mut Vec<Flag>,
     ) -> (Declared, Option<TriggerId>, Vec<TriggerId>) {
-        let triggers = &self.ruleset.triggers;
-        let fired: Vec<TriggerId> = triggers
+        let fired: Vec<TriggerId> = self
+            .trigger_index
+            .candidates(record)
             .iter()
-            .enumerate()
-            .filter(|(_, t)| t.when.matches(record))
-            .map(|(i, _)| TriggerId::from_index(i))
+            .copied()
+            .filter(|i| self.ruleset.trigger_at(*i).when.matches(record))
+            .map(TriggerId::from_index)
             .collect();
         let overridden = |id: &TriggerId| {
             fired.iter().any(|other| {
@@ -357,5 +372,7 @@ pub fn calendar_of(ruleset: &Ruleset) -> Calendar {
 /// Formats an instant in the ruleset's zone to the second, as output shows
 /// due times (`2026-12-01T23:59:59-05:00`).
 pub fn format_time(at: &DateTime<Tz>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    let mut out = String::with_capacity(25);
+    crate::record::timestamp::write_local(&mut out, at.to_utc(), at.timezone());
+    out
 }

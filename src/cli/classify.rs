@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::common::{load_allocations, load_ruleset, read_options};
+use super::progress::Progress;
 use super::{EXIT_OK, EXIT_USAGE};
 use crate::classify::Classifier;
-use crate::classify::batch::Batch;
+use crate::classify::batch::{Batch, Hooks};
 use crate::input::{InputFormat, Reject};
 use crate::output::cells::CellEscaping;
 use crate::output::classification::{RowFormat, RowWriter};
@@ -49,6 +50,13 @@ pub struct ClassifyArgs {
     /// keeps spreadsheets from running `=`, `+`, `-`, `@` cells as formulas
     #[arg(long)]
     raw_csv: bool,
+    /// Threads classifying records; output is the same for any number
+    /// [default: one per CPU]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+    /// No progress bar (it is shown only when stderr is a terminal anyway)
+    #[arg(short, long)]
+    quiet: bool,
     /// Inputs, read in order; `-` is stdin
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
@@ -96,10 +104,14 @@ pub fn run(args: ClassifyArgs) -> u8 {
         format: args.input_format,
         options,
         strict: args.strict,
+        escaping: CellEscaping::from_raw_flag(args.raw_csv),
+        threads: args.threads.map_or_else(
+            || std::thread::available_parallelism().map_or(1, usize::from),
+            usize::from,
+        ),
     };
 
-    let escaping = CellEscaping::from_raw_flag(args.raw_csv);
-    let opened = Sink::open(&output).and_then(|sink| RowWriter::new(sink, args.format, escaping));
+    let opened = Sink::open(&output).and_then(|sink| RowWriter::new(sink, args.format));
     let mut rows = match opened {
         Ok(rows) => rows,
         Err(e) => {
@@ -109,9 +121,9 @@ pub fn run(args: ClassifyArgs) -> u8 {
     };
     let mut rejects_file = match &args.rejects {
         Some(path) => {
-            match Sink::open(&Destination::from_arg(Some(path)))
-                .and_then(|sink| RejectsWriter::new(sink, escaping))
-            {
+            match Sink::open(&Destination::from_arg(Some(path))).and_then(|sink| {
+                RejectsWriter::new(sink, CellEscaping::from_raw_flag(args.raw_csv))
+            }) {
                 Ok(writer) => Some(writer),
                 Err(e) => {
                     eprintln!("error: cannot write {}: {e}", path.display());
@@ -121,6 +133,7 @@ pub fn run(args: ClassifyArgs) -> u8 {
         }
         None => None,
     };
+    let progress = Progress::new(!args.quiet, total_size(&args.inputs));
     let mut shown = 0u64;
     let mut on_reject = |reject: &Reject| -> std::io::Result<()> {
         match &mut rejects_file {
@@ -128,14 +141,21 @@ pub fn run(args: ClassifyArgs) -> u8 {
             None => {
                 shown += 1;
                 if shown <= REJECTS_SHOWN {
-                    eprintln!("rejected {}: {}", reject.origin, reject.reason);
+                    progress.eprintln(&format!("rejected {}: {}", reject.origin, reject.reason));
                 }
                 Ok(())
             }
         }
     };
-    let mut on_warning = |message: String| eprintln!("warning: {message}");
-    let result = batch.run(&mut rows, &mut on_reject, &mut on_warning);
+    let mut on_warning = |message: String| progress.eprintln(&format!("warning: {message}"));
+    let mut on_progress = |rows, bytes| progress.update(rows, bytes);
+    let mut hooks = Hooks {
+        on_reject: &mut on_reject,
+        on_warning: &mut on_warning,
+        on_progress: &mut on_progress,
+    };
+    let result = batch.run(&mut rows, args.format, &mut hooks);
+    progress.finish();
     let summary = match result {
         Ok(summary) => summary,
         Err(error) => {
@@ -159,6 +179,18 @@ pub fn run(args: ClassifyArgs) -> u8 {
     let levels: Vec<String> = ruleset.levels.iter().map(|l| l.id.value.clone()).collect();
     eprintln!("{}", summary.describe(&levels));
     EXIT_OK
+}
+
+/// The total size of the inputs, when every one is a file.
+fn total_size(inputs: &[PathBuf]) -> Option<u64> {
+    inputs
+        .iter()
+        .map(|path| {
+            (path != std::path::Path::new("-"))
+                .then(|| std::fs::metadata(path).ok().map(|m| m.len()))
+                .flatten()
+        })
+        .sum()
 }
 
 fn describe(destination: &Destination) -> String {

@@ -14,6 +14,7 @@ mod diff;
 mod explain;
 mod inputs;
 mod plan;
+mod progress;
 mod roster_check;
 mod schema;
 mod test;

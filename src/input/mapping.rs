@@ -74,16 +74,54 @@ impl<'r> Mapper<'r> {
         record.clear();
         match self.mapping {
             None => {
-                for (name, value) in raw.fields.entries() {
-                    let (Some(field), Some(text)) = (self.field(name), value) else {
-                        continue;
-                    };
-                    record.set(field, Some(self.parse(field, &text)?));
-                }
+                let entries = raw.fields.entries();
+                let fields = entries
+                    .iter()
+                    .map(|(name, value)| (self.field(name), value.as_deref()));
+                self.fill(fields, record)?;
             }
             Some(mapping) => self.apply_mapping(mapping, &raw.fields, record)?,
         }
         record.apply_fallbacks(&self.ruleset.fields);
+        Ok(())
+    }
+
+    /// The record field each column of a canonical header names (`None`:
+    /// not an input field), resolved once per input rather than per row.
+    pub fn columns(&self, header: &[String]) -> Vec<Option<FieldId>> {
+        header.iter().map(|name| self.field(name)).collect()
+    }
+
+    /// Fills `record` from the cells of a canonical row, each with the field
+    /// [`columns`](Self::columns) gave its column. Cells are trimmed; empty
+    /// ones are absent. `record` is cleared first.
+    pub fn map_cells<'a>(
+        &self,
+        columns: &[Option<FieldId>],
+        cells: impl Iterator<Item = &'a str>,
+        record: &mut Record,
+    ) -> Result<(), MapError> {
+        record.clear();
+        let fields = columns.iter().copied().zip(cells).map(|(field, text)| {
+            let text = text.trim();
+            (field, (!text.is_empty()).then_some(text))
+        });
+        self.fill(fields, record)?;
+        record.apply_fallbacks(&self.ruleset.fields);
+        Ok(())
+    }
+
+    /// Sets each named field that has a value.
+    fn fill<'a>(
+        &self,
+        fields: impl Iterator<Item = (Option<FieldId>, Option<&'a str>)>,
+        record: &mut Record,
+    ) -> Result<(), MapError> {
+        for (field, text) in fields {
+            if let (Some(field), Some(text)) = (field, text) {
+                record.set(field, Some(self.parse(field, text)?));
+            }
+        }
         Ok(())
     }
 

@@ -6,11 +6,12 @@
 //! dropped silently: the summary of a run adds these up to the records read.
 //! Turning raw fields into typed record fields is [`mapping`]'s job.
 
+pub mod chunks;
 mod detect;
 mod json;
 pub mod lines;
 pub mod mapping;
-mod table;
+pub(crate) mod table;
 
 use std::fmt;
 use std::fs::File;
@@ -163,17 +164,20 @@ impl RawRecord {
     /// The record as text, for the rejects file and `explain`.
     pub fn raw_text(&self) -> String {
         match &self.fields {
-            RawFields::Columns { values, .. } => {
-                let mut writer = csv::WriterBuilder::new()
-                    .has_headers(false)
-                    .from_writer(Vec::new());
-                let _ = writer.write_record(values);
-                let bytes = writer.into_inner().unwrap_or_default();
-                String::from_utf8_lossy(&bytes).trim_end().to_owned()
-            }
+            RawFields::Columns { values, .. } => csv_line(values),
             RawFields::Json(value) => value.to_string(),
         }
     }
+}
+
+/// Cells as one line of CSV, for the rejects file and `explain`.
+pub(crate) fn csv_line<T: AsRef<[u8]>>(cells: impl IntoIterator<Item = T>) -> String {
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    let _ = writer.write_record(cells);
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8_lossy(&bytes).trim_end().to_owned()
 }
 
 /// One thing a reader produces.
@@ -268,6 +272,19 @@ pub fn open(
     format: Option<InputFormat>,
     options: &ReadOptions,
 ) -> Result<(ItemStream, InputFormat), InputError> {
+    let (reader, format, name) = open_reader(path, format, options)?;
+    Ok((stream(reader, format, name, options)?, format))
+}
+
+/// An opened input: its buffered bytes, its format and its name.
+type Opened = (Box<dyn BufRead + Send>, InputFormat, Arc<str>);
+
+/// Opens an input's bytes and settles its format.
+fn open_reader(
+    path: &Path,
+    format: Option<InputFormat>,
+    options: &ReadOptions,
+) -> Result<Opened, InputError> {
     let name = Origin::input_name(path);
     let io_error = |source| InputError::Io {
         path: name.to_string(),
@@ -300,7 +317,17 @@ pub fn open(
             })?
         }
     };
-    let stream: ItemStream = match format {
+    Ok((reader, format, name))
+}
+
+/// The items of an opened input.
+fn stream(
+    reader: Box<dyn BufRead + Send>,
+    format: InputFormat,
+    name: Arc<str>,
+    options: &ReadOptions,
+) -> Result<ItemStream, InputError> {
+    Ok(match format {
         InputFormat::Csv => Box::new(table::TableReader::canonical(reader, name)?),
         InputFormat::Snort => Box::new(table::TableReader::headerless(
             reader,
@@ -309,8 +336,7 @@ pub fn open(
         )?),
         InputFormat::Jsonl => Box::new(json::JsonReader::new(reader, name, false)),
         InputFormat::Suricata => Box::new(json::JsonReader::new(reader, name, true)),
-    };
-    Ok((stream, format))
+    })
 }
 
 /// Reads at most `limit` bytes up to and including the next `\n`. Returns

@@ -91,6 +91,80 @@ impl TableReader {
     }
 }
 
+/// One step of reading a canonical CSV into a caller's buffer.
+pub(crate) enum CsvStep {
+    /// A row was read into the buffer.
+    Row,
+    /// The row could not be parsed as CSV.
+    Rejected(Reject),
+    /// End of input.
+    End,
+}
+
+impl TableReader {
+    /// The header of a canonical CSV; `None` for headerless inputs.
+    pub(crate) fn header(&self) -> Option<&Arc<[String]>> {
+        match &self.kind {
+            Kind::Canonical { header, .. } => Some(header),
+            Kind::Headerless { .. } => None,
+        }
+    }
+
+    /// Reads the next canonical CSV row into `record` (a buffer reused
+    /// from row to row); headerless inputs have no such rows (`End`).
+    pub(crate) fn read_into(
+        &mut self,
+        record: &mut csv::ByteRecord,
+    ) -> Result<CsvStep, InputError> {
+        match &mut self.kind {
+            Kind::Canonical { reader, header, .. } => read_row(reader, &self.name, header, record),
+            Kind::Headerless { .. } => Ok(CsvStep::End),
+        }
+    }
+}
+
+fn read_row(
+    reader: &mut csv::Reader<LineIndex<Box<dyn BufRead + Send>>>,
+    name: &Arc<str>,
+    header: &[String],
+    record: &mut csv::ByteRecord,
+) -> Result<CsvStep, InputError> {
+    match reader.read_byte_record(record) {
+        Ok(false) => Ok(CsvStep::End),
+        Ok(true) => {
+            // The csv crate counts a CRLF file's lines one short; the line
+            // index knows better, and the record carries the corrected line.
+            let line = reader.get_mut().line_of(record.position());
+            let end = reader.position().byte();
+            reader.get_mut().next_record_at(end);
+            if let Some(position) = record.position() {
+                let mut corrected = position.clone();
+                corrected.set_line(line);
+                record.set_position(Some(corrected));
+            }
+            Ok(CsvStep::Row)
+        }
+        Err(e) => {
+            let line = reader.get_mut().line_of(e.position());
+            let reason = describe_csv_error(&e, header);
+            match e.into_kind() {
+                csv::ErrorKind::Io(source) => Err(InputError::Io {
+                    path: name.to_string(),
+                    source,
+                }),
+                _ => Ok(CsvStep::Rejected(Reject {
+                    origin: Origin {
+                        input: Arc::clone(name),
+                        line,
+                    },
+                    reason,
+                    raw: String::new(),
+                })),
+            }
+        }
+    }
+}
+
 impl Iterator for TableReader {
     type Item = Result<Item, InputError>;
 
@@ -101,30 +175,15 @@ impl Iterator for TableReader {
                 reader,
                 header,
                 record,
-            } => match reader.read_byte_record(record) {
-                Ok(false) => None,
-                Ok(true) => {
-                    let line = reader.get_mut().line_of(record.position());
-                    let end = reader.position().byte();
-                    reader.get_mut().next_record_at(end);
+            } => match read_row(reader, &name, header, record) {
+                Ok(CsvStep::End) => None,
+                Ok(CsvStep::Row) => {
+                    let line = record.position().map_or(0, |p| p.line());
                     let origin = Origin { input: name, line };
                     Some(Ok(canonical_item(origin, header, record)))
                 }
-                Err(e) => {
-                    let line = reader.get_mut().line_of(e.position());
-                    let reason = describe_csv_error(&e, header);
-                    match e.into_kind() {
-                        csv::ErrorKind::Io(source) => Some(Err(InputError::Io {
-                            path: name.to_string(),
-                            source,
-                        })),
-                        _ => Some(Ok(Item::Rejected(Reject {
-                            origin: Origin { input: name, line },
-                            reason,
-                            raw: String::new(),
-                        }))),
-                    }
-                }
+                Ok(CsvStep::Rejected(reject)) => Some(Ok(Item::Rejected(reject))),
+                Err(e) => Some(Err(e)),
             },
             Kind::Headerless {
                 reader,
@@ -182,38 +241,19 @@ impl Iterator for TableReader {
 }
 
 fn canonical_item(origin: Origin, header: &Arc<[String]>, record: &csv::ByteRecord) -> Item {
-    let raw = || {
-        record
-            .iter()
-            .map(String::from_utf8_lossy)
-            .collect::<Vec<_>>()
-            .join(",")
-    };
-    if record.len() != header.len() {
-        return Item::Rejected(Reject {
-            origin,
-            reason: format!(
-                "expected {} columns (as the header has), found {}",
-                header.len(),
-                record.len()
-            ),
-            raw: raw(),
-        });
-    }
-    let mut values = Vec::with_capacity(record.len());
-    for (i, cell) in record.iter().enumerate() {
-        match std::str::from_utf8(cell) {
-            Ok(text) => values.push(text.to_owned()),
-            Err(_) => {
-                let column = header.get(i).map_or("?", String::as_str);
-                return Item::Rejected(Reject {
-                    origin,
-                    reason: format!("column `{column}` is not valid UTF-8"),
-                    raw: raw(),
-                });
-            }
+    let text = match row_text(header, record) {
+        Ok(text) => text,
+        Err(reason) => {
+            return Item::Rejected(Reject {
+                origin,
+                reason,
+                raw: byte_row_text(record),
+            });
         }
-    }
+    };
+    let values = (0..record.len())
+        .map(|i| cell(text, record, i).to_owned())
+        .collect();
     Item::Record(RawRecord {
         origin,
         fields: RawFields::Columns {
@@ -221,6 +261,64 @@ fn canonical_item(origin: Origin, header: &Arc<[String]>, record: &csv::ByteReco
             values,
         },
     })
+}
+
+/// Checks a canonical row against its header (column count, UTF-8) and
+/// returns the text of all its cells, to be cut with [`cell`]; `Err` is the
+/// reason to reject the row.
+pub(crate) fn row_text<'a>(
+    header: &[String],
+    record: &'a csv::ByteRecord,
+) -> Result<&'a str, String> {
+    if record.len() != header.len() {
+        return Err(format!(
+            "expected {} columns (as the header has), found {}",
+            header.len(),
+            record.len()
+        ));
+    }
+    // Valid as a whole and cut at character boundaries means every cell is
+    // valid: one check per row instead of one per cell.
+    if let Ok(text) = std::str::from_utf8(record.as_slice()) {
+        let cut_well = (0..record.len()).all(|i| {
+            record
+                .range(i)
+                .is_some_and(|r| text.is_char_boundary(r.start))
+        });
+        if cut_well {
+            return Ok(text);
+        }
+    }
+    let bad = record
+        .iter()
+        .position(|c| std::str::from_utf8(c).is_err())
+        .unwrap_or(0);
+    let column = header.get(bad).map_or("?", String::as_str);
+    Err(format!("column `{column}` is not valid UTF-8"))
+}
+
+/// Cell `i` of a row whose text [`row_text`] returned.
+pub(crate) fn cell<'a>(text: &'a str, record: &csv::ByteRecord, i: usize) -> &'a str {
+    record
+        .range(i)
+        .and_then(|r| text.get(r))
+        .unwrap_or_default()
+}
+
+/// A valid row as text for the rejects file, as [`RawRecord::raw_text`]
+/// gives it.
+pub(crate) fn row_raw_text(text: &str, record: &csv::ByteRecord) -> String {
+    super::csv_line((0..record.len()).map(|i| cell(text, record, i)))
+}
+
+/// A row as text for the rejects file (cells joined by commas, invalid
+/// UTF-8 replaced).
+pub(crate) fn byte_row_text(record: &csv::ByteRecord) -> String {
+    record
+        .iter()
+        .map(String::from_utf8_lossy)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn headerless_item(origin: Origin, text: &str, layouts: &[Arc<[String]>]) -> Item {

@@ -9,8 +9,10 @@ use super::cells::{CellEscaping, CellWriter};
 use crate::check::from_units;
 use crate::classify::{Classification, Classifier, Flag, format_time};
 use crate::input::Origin;
+use crate::record::timestamp::write_local;
 use crate::record::{Record, Value};
 use crate::ruleset::Ruleset;
+use crate::ruleset::model::{FieldId, FieldType};
 
 /// The output formats of `classify`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -154,7 +156,7 @@ pub fn row(
             None
         },
         incident_number: if detailed {
-            outcome.incident_number.clone()
+            outcome.incident_number.map(|n| n.to_string())
         } else {
             None
         },
@@ -178,14 +180,139 @@ pub fn field_text(ruleset: &Ruleset, record: &Record, name: &str) -> String {
     };
     match (record.get(id), &ruleset.field(id).ty) {
         (None, _) => String::new(),
-        (Some(Value::Enum(i)), crate::ruleset::model::FieldType::Enum(spec)) => {
-            spec.code(*i).to_owned()
+        (Some(Value::Enum(i)), FieldType::Enum(spec)) => spec.code(*i).to_owned(),
+        (Some(value), _) => {
+            let mut out = String::new();
+            value_text(ruleset, id, value, &mut out).to_owned()
         }
-        (Some(Value::Time(t)), _) => t
-            .with_timezone(&ruleset.meta.timezone.value)
-            .format("%Y-%m-%dT%H:%M:%S%:z")
-            .to_string(),
-        (Some(value), _) => value.to_string(),
+    }
+}
+
+/// A field's value as output shows it, borrowed from the record or the
+/// ruleset when it can be, else written to `scratch`.
+fn value_text<'a>(
+    ruleset: &'a Ruleset,
+    field: FieldId,
+    value: &'a Value,
+    scratch: &'a mut String,
+) -> &'a str {
+    use std::fmt::Write as _;
+    match (value, &ruleset.field(field).ty) {
+        (Value::Str(s), _) => s,
+        (Value::Enum(i), FieldType::Enum(spec)) => spec.code(*i),
+        (Value::Time(t), _) => {
+            scratch.clear();
+            write_local(scratch, t.to_utc(), ruleset.meta.timezone.value);
+            scratch
+        }
+        (value, _) => {
+            scratch.clear();
+            let _ = write!(scratch, "{value}");
+            scratch
+        }
+    }
+}
+
+/// The text of a field of `record` for a CSV row, if the field exists.
+fn cell<'a>(
+    ruleset: &'a Ruleset,
+    record: &'a Record,
+    field: Option<FieldId>,
+    scratch: &'a mut String,
+) -> &'a str {
+    match field.and_then(|f| record.get(f).map(|v| (f, v))) {
+        Some((f, value)) => value_text(ruleset, f, value, scratch),
+        None => "",
+    }
+}
+
+/// Appends the output row of a classified record: a CSV row straight from
+/// borrowed text (the same bytes as [`row`] and [`RowBuffer::write`] give,
+/// without building a [`Row`]), or a JSON line through [`row`].
+pub fn write_row(
+    buffer: &mut RowBuffer,
+    classifier: &Classifier<'_>,
+    record: &Record,
+    outcome: &Classification,
+    origin: &Origin,
+) -> io::Result<()> {
+    if buffer.detailed() {
+        return buffer.write(&row(classifier, record, outcome, origin, true));
+    }
+    use std::fmt::Write as _;
+    let ruleset = classifier.ruleset();
+    let fields = *buffer
+        .fields
+        .get_or_insert_with(|| OutputFields::of(ruleset));
+    let mut scratch = std::mem::take(&mut buffer.scratch);
+    let [id_text, occurred, category_text, signature_text, due, flags] = &mut scratch;
+    let id = match fields.id.and_then(|f| record.get(f).map(|v| (f, v))) {
+        Some((f, value)) => value_text(ruleset, f, value, id_text),
+        None => {
+            id_text.clear();
+            let _ = write!(id_text, "{origin}");
+            id_text
+        }
+    };
+    let occurred = cell(ruleset, record, fields.occurred_at, occurred);
+    let category = cell(ruleset, record, fields.category, category_text);
+    let signature = cell(ruleset, record, fields.signature, signature_text);
+    let agency = match (&outcome.agency, outcome.flags.contains(&Flag::Unallocated)) {
+        (Some(a), _) => &*a.agency,
+        (None, true) => "unallocated",
+        (None, false) => "",
+    };
+    let level = outcome
+        .level
+        .map_or("unclassified", |l| ruleset.level(l).id.value.as_str());
+    let criterion = outcome.rule.map(|i| ruleset.criterion(i));
+    let trigger = outcome.trigger.map(|t| ruleset.trigger(t));
+    due.clear();
+    if let Some(d) = &outcome.due {
+        write_local(due, d.at.to_utc(), d.at.timezone());
+    }
+    flags.clear();
+    for (i, flag) in outcome.flags.iter().enumerate() {
+        if i > 0 {
+            flags.push_str("; ");
+        }
+        flags.push_str(&describe_flag(classifier, flag));
+    }
+    let result = buffer.csv_writer().write_row([
+        id,
+        occurred,
+        agency,
+        level,
+        category,
+        signature,
+        outcome.declared.as_str(),
+        trigger.map_or("", |t| t.id.value.as_str()),
+        criterion.map_or("", |c| c.id.value.as_str()),
+        criterion.map_or("", |c| c.citation.value.as_str()),
+        due,
+        flags,
+    ]);
+    buffer.scratch = scratch;
+    result
+}
+
+/// The fields a CSV row shows, found once.
+#[derive(Clone, Copy, Debug)]
+struct OutputFields {
+    id: Option<FieldId>,
+    occurred_at: Option<FieldId>,
+    category: Option<FieldId>,
+    signature: Option<FieldId>,
+}
+
+impl OutputFields {
+    fn of(ruleset: &Ruleset) -> Self {
+        OutputFields {
+            id: ruleset.field_id("id"),
+            occurred_at: ruleset.field_id("occurred_at"),
+            category: ruleset.field_id("category"),
+            signature: ruleset.field_id("signature"),
+        }
     }
 }
 
@@ -252,32 +379,31 @@ pub fn describe_flag(classifier: &Classifier<'_>, flag: &Flag) -> String {
     }
 }
 
-/// Writes rows in one format.
-pub struct RowWriter {
+/// Encodes rows in one format into memory, so that chunks of records can
+/// be formatted on many threads and written in order.
+pub struct RowBuffer {
     format: RowFormat,
-    csv: Option<CellWriter<Sink>>,
-    sink: Option<Sink>,
+    fields: Option<OutputFields>,
+    /// Text of the row being written, kept from row to row.
+    scratch: [String; 6],
+    bytes: Vec<u8>,
+    /// The CSV encoder while rows are being appended; it owns `bytes` then.
+    csv: Option<CellWriter<Vec<u8>>>,
+    /// How CSV cells are guarded against formula injection.
+    escaping: CellEscaping,
 }
 
-impl RowWriter {
-    /// Starts the output (the CSV header, if any); `escaping` guards CSV
-    /// cells against formula injection.
-    pub fn new(sink: Sink, format: RowFormat, escaping: CellEscaping) -> io::Result<Self> {
-        match format {
-            RowFormat::Csv => {
-                let mut writer = CellWriter::new(sink, escaping);
-                writer.write_header(CSV_COLUMNS)?;
-                Ok(RowWriter {
-                    format,
-                    csv: Some(writer),
-                    sink: None,
-                })
-            }
-            RowFormat::Jsonl => Ok(RowWriter {
-                format,
-                csv: None,
-                sink: Some(sink),
-            }),
+impl RowBuffer {
+    /// An empty buffer; `escaping` guards CSV cells against formula
+    /// injection.
+    pub fn new(format: RowFormat, escaping: CellEscaping) -> Self {
+        RowBuffer {
+            format,
+            fields: None,
+            scratch: Default::default(),
+            bytes: Vec::new(),
+            csv: None,
+            escaping,
         }
     }
 
@@ -286,38 +412,80 @@ impl RowWriter {
         self.format == RowFormat::Jsonl
     }
 
-    /// Writes one row.
+    /// Appends one row.
     pub fn write(&mut self, row: &Row) -> io::Result<()> {
-        if let Some(writer) = &mut self.csv {
-            let flags = row.flags.join("; ");
-            writer.write_row([
-                &row.id,
-                &row.occurred_at,
-                &row.agency,
-                &row.level,
-                &row.category,
-                &row.signature,
-                &row.declared,
-                &row.trigger,
-                &row.rule,
-                &row.citation,
-                &row.due_by,
-                &flags,
-            ])?;
-        } else if let Some(sink) = &mut self.sink {
-            serde_json::to_writer(&mut *sink, row)?;
-            sink.write_all(b"\n")?;
+        match self.format {
+            RowFormat::Csv => {
+                let flags = row.flags.join("; ");
+                self.csv_writer().write_row([
+                    &row.id,
+                    &row.occurred_at,
+                    &row.agency,
+                    &row.level,
+                    &row.category,
+                    &row.signature,
+                    &row.declared,
+                    &row.trigger,
+                    &row.rule,
+                    &row.citation,
+                    &row.due_by,
+                    &flags,
+                ])?;
+            }
+            RowFormat::Jsonl => {
+                serde_json::to_writer(&mut self.bytes, row)?;
+                self.bytes.push(b'\n');
+            }
         }
         Ok(())
     }
 
+    fn csv_writer(&mut self) -> &mut CellWriter<Vec<u8>> {
+        let (bytes, escaping) = (&mut self.bytes, self.escaping);
+        self.csv
+            .get_or_insert_with(|| CellWriter::new(std::mem::take(bytes), escaping))
+    }
+
+    /// The bytes of the rows appended so far.
+    pub fn bytes(&mut self) -> io::Result<&[u8]> {
+        if let Some(writer) = self.csv.take() {
+            self.bytes = writer.into_inner()?;
+        }
+        Ok(&self.bytes)
+    }
+
+    /// Forgets the rows, keeping the memory for the next ones.
+    pub fn clear(&mut self) -> io::Result<()> {
+        self.bytes()?;
+        self.bytes.clear();
+        Ok(())
+    }
+}
+
+/// Writes the output: its header, then rows encoded by [`RowBuffer`]s.
+pub struct RowWriter {
+    sink: Sink,
+}
+
+impl RowWriter {
+    /// Starts the output (the CSV header, if any).
+    pub fn new(mut sink: Sink, format: RowFormat) -> io::Result<Self> {
+        if format == RowFormat::Csv {
+            let mut header = csv::Writer::from_writer(Vec::new());
+            header.write_record(CSV_COLUMNS)?;
+            sink.write_all(&header.into_inner().map_err(|e| e.into_error())?)?;
+        }
+        Ok(RowWriter { sink })
+    }
+
+    /// Writes encoded rows.
+    pub fn write_bytes(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.sink.write_all(bytes)
+    }
+
     /// Finishes the output and moves a file into place.
-    pub fn finish(self) -> io::Result<()> {
-        let sink = match (self.csv, self.sink) {
-            (Some(writer), _) => writer.into_inner()?,
-            (None, Some(sink)) => sink,
-            (None, None) => return Ok(()),
-        };
-        sink.commit()
+    pub fn finish(mut self) -> io::Result<()> {
+        self.sink.flush()?;
+        self.sink.commit()
     }
 }

@@ -1,5 +1,6 @@
 //! The canonical record: the typed field values a ruleset classifies.
 
+pub mod timestamp;
 mod value;
 
 pub use value::{

@@ -115,7 +115,7 @@ pub fn execute(
                 trigger: outcome.trigger.map(trigger_name),
                 conflicting,
                 due_by: outcome.due.map(|d| d.at),
-                incident_number: outcome.incident_number.clone(),
+                incident_number: outcome.incident_number.map(|n| n.to_string()),
                 flags: outcome.flags.iter().map(flag_kind).collect(),
                 record,
             }))

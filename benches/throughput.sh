@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The throughput benchmark of `docket classify` (issue 6). One command:
+#
+#     bash benches/throughput.sh            # 1M and 10M rows
+#     ROWS="1000000" bash benches/throughput.sh
+#
+# Builds in release mode, writes deterministic synthetic inputs to
+# target/bench (a canonical CSV per size, ~93 bytes a row, and a TSO
+# allocation table of 100,000 nested prefixes), then for each size runs
+#   (a) examples/passthrough: read + write the CSV with the csv crate only,
+#   (b) docket classify --threads 1,
+#   (c) docket classify with every thread,
+# and prints wall time, rows/s, MB/s of input, peak resident memory (from
+# /usr/bin/time -v, or bash's times when it is missing) and the ratios of
+# (b) and (c) to (a). It checks that 1 and 2 threads give byte-identical
+# output, and that peak memory for the largest size is at most 1.2 times
+# that for the smallest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROWS="${ROWS:-1000000 10000000}"
+PREFIXES="${PREFIXES:-100000}"
+DIR=target/bench
+mkdir -p "$DIR"
+
+cargo build --release --locked --bin docket --example bench_data --example passthrough >&2
+BIN=target/release
+THREADS=$(nproc)
+
+# Runs a command; prints "SECONDS MAX_RSS_KB".
+measure() {
+    local log="$DIR/time.log"
+    if [ -x /usr/bin/time ]; then
+        /usr/bin/time -v -o "$log" "$@" 2>>"$DIR/stderr.log" >/dev/null
+        local wall rss
+        wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" |
+            awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
+        rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
+        echo "$wall $rss"
+    else
+        local start end
+        start=$(date +%s.%N)
+        "$@" 2>>"$DIR/stderr.log" >/dev/null
+        end=$(date +%s.%N)
+        echo "$(echo "$end - $start" | bc) 0"
+    fi
+}
+
+table="$DIR/allocations-$PREFIXES.csv"
+printf '%-12s %-26s %8s %12s %9s %10s %8s\n' rows run seconds rows/s MB/s "peak RSS" "vs (a)"
+first_rss=""
+last_rss=""
+for rows in $ROWS; do
+    events="$DIR/events-$rows.csv"
+    if [ ! -s "$events" ] || [ ! -s "$table" ]; then
+        "$BIN/examples/bench_data" "$rows" "$events" "$PREFIXES" "$table"
+    fi
+    mb=$(stat -c %s "$events" | awk '{print $1 / 1000000}')
+    classify=("$BIN/docket" classify --rules rules/usda --allocations "$table" --quiet --rejects "$DIR/rejects.csv")
+    read -r pass_s pass_rss < <(measure "$BIN/examples/passthrough" "$events" "$DIR/pass.csv")
+    read -r one_s one_rss < <(measure "${classify[@]}" --threads 1 -o "$DIR/out-1.csv" "$events")
+    read -r all_s all_rss < <(measure "${classify[@]}" --threads "$THREADS" -o "$DIR/out-all.csv" "$events")
+    for run in "(a) passthrough:$pass_s:$pass_rss" "(b) classify, 1 thread:$one_s:$one_rss" "(c) classify, $THREADS threads:$all_s:$all_rss"; do
+        IFS=: read -r name secs rss <<<"$run"
+        awk -v rows="$rows" -v name="$name" -v s="$secs" -v mb="$mb" -v rss="$rss" -v base="$pass_s" 'BEGIN {
+            printf "%-12d %-26s %8.2f %12.0f %9.1f %7.1f MB %7.2fx\n", rows, name, s, rows / s, mb / s, rss / 1024, s / base }'
+    done
+    if ! cmp -s "$DIR/out-1.csv" "$DIR/out-all.csv"; then
+        echo "FAIL: output with 1 and $THREADS threads differs ($rows rows)"
+        exit 1
+    fi
+    if [ "$THREADS" != 2 ]; then
+        "${classify[@]}" --threads 2 -o "$DIR/out-2.csv" "$events" 2>/dev/null
+        cmp -s "$DIR/out-1.csv" "$DIR/out-2.csv" || { echo "FAIL: 1 and 2 threads differ"; exit 1; }
+    fi
+    echo "$rows rows: output identical with 1 and 2 threads"
+    first_rss="${first_rss:-$all_rss}"
+    last_rss="$all_rss"
+    rm -f "$DIR/pass.csv" "$DIR/out-2.csv"
+done
+awk -v a="$first_rss" -v b="$last_rss" 'BEGIN {
+    printf "peak RSS, largest over smallest input (all threads): %.2f (target <= 1.2)\n", b / a }'

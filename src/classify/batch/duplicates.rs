@@ -1,0 +1,105 @@
+//! Two declared records with one incident number: a warning, in memory
+//! that does not grow with the input.
+//!
+//! A record declared with a number of its own is numbered from its `id`,
+//! so two records with one id share a number. The check remembers where
+//! each number was first given, for the first [`REMEMBERED`] such records
+//! of a run (about 5 MB); later records are still checked against those,
+//! but not against each other, and the run says so once. Any duplicate
+//! within the first [`REMEMBERED`] numbered records is always found.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::classify::IncidentNumber;
+
+/// How many incident numbers a run remembers.
+pub const REMEMBERED: usize = 100_000;
+
+/// The numbers given so far and where.
+pub(super) struct Duplicates {
+    first: HashMap<IncidentNumber, (Arc<str>, u64)>,
+    capacity: usize,
+    full: bool,
+}
+
+impl Duplicates {
+    /// A check remembering at most `capacity` numbers.
+    pub(super) fn new(capacity: usize) -> Self {
+        Duplicates {
+            first: HashMap::new(),
+            capacity,
+            full: false,
+        }
+    }
+
+    /// Records that the record `id` at `input:line` got `number`; returns
+    /// a warning if another record got it first, or when the memory of
+    /// numbers has just filled up.
+    pub(super) fn check(
+        &mut self,
+        number: IncidentNumber,
+        input: &Arc<str>,
+        line: u64,
+        id: &str,
+    ) -> Option<String> {
+        if let Some((first_input, first_line)) = self.first.get(&number) {
+            return Some(format!(
+                "{input}:{line}: record `{id}` gets incident number {number}, already given to the record at {first_input}:{first_line}: \
+                 record ids must be unique across the inputs of a run"
+            ));
+        }
+        if self.first.len() < self.capacity {
+            self.first.insert(number, (Arc::clone(input), line));
+            return None;
+        }
+        (!std::mem::replace(&mut self.full, true)).then(|| {
+            format!(
+                "{input}:{line}: more than {} records have incident numbers of their own; \
+                 later ones are checked for duplicates against the first {} only",
+                self.capacity, self.capacity
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn number(n: u64) -> IncidentNumber {
+        IncidentNumber::from_value(n)
+    }
+
+    #[test]
+    fn a_repeated_number_is_reported_with_where_it_was_first_given() {
+        let input: Arc<str> = Arc::from("a.csv");
+        let mut check = Duplicates::new(10);
+        assert_eq!(check.check(number(1), &input, 2, "C-1"), None);
+        assert_eq!(check.check(number(2), &input, 3, "C-2"), None);
+        let warning = check.check(number(1), &input, 9, "C-1").unwrap_or_default();
+        assert!(
+            warning.starts_with("a.csv:9: record `C-1` gets incident number ITN-0000000001, already given to the record at a.csv:2"),
+            "{warning}"
+        );
+    }
+
+    #[test]
+    fn memory_is_bounded_and_the_limit_is_said_once() {
+        let input: Arc<str> = Arc::from("big.csv");
+        let mut check = Duplicates::new(3);
+        for n in 0..3 {
+            assert_eq!(check.check(number(n), &input, n + 2, "x"), None);
+        }
+        let full = check
+            .check(number(100), &input, 50, "y")
+            .unwrap_or_default();
+        assert!(full.contains("more than 3 records"), "{full}");
+        assert_eq!(check.check(number(101), &input, 51, "z"), None);
+        assert_eq!(check.first.len(), 3);
+        // Numbers remembered are still caught after the limit.
+        assert!(check.check(number(0), &input, 52, "x").is_some());
+        // Numbers past the limit are not.
+        assert_eq!(check.check(number(100), &input, 53, "y"), None);
+    }
+}

@@ -1,0 +1,257 @@
+//! Classifying one chunk of rows, on any thread: map each row to a record,
+//! classify it, encode its output row and count it. What must happen in
+//! input order (rejects, warnings, the duplicate check) becomes a [`Note`]
+//! for the writer.
+
+use std::sync::Arc;
+
+use crate::classify::{Classification, Classifier, Declared, Flag};
+use crate::input::chunks::Chunk;
+use crate::input::mapping::Mapper;
+use crate::input::{Item, Origin, RawRecord, Reject};
+use crate::output::cells::CellEscaping;
+use crate::output::classification::{RowBuffer, RowFormat, write_row};
+use crate::record::Record;
+use crate::ruleset::model::{FieldId, IncidentNumbering};
+
+/// What a worker needs to know about the input a chunk comes from.
+pub(super) struct InputContext<'a, 'r> {
+    /// The classifier.
+    pub classifier: &'a Classifier<'r>,
+    /// The input's name, for origins.
+    pub name: Arc<str>,
+    /// Maps its rows to records.
+    pub mapper: Mapper<'r>,
+    /// The field of each column of a canonical CSV header.
+    pub columns: Vec<Option<FieldId>>,
+    /// The warning about CSV header columns the ruleset does not define.
+    pub columns_warning: Option<String>,
+    /// The output format.
+    pub format: RowFormat,
+    /// How CSV cells are guarded against formula injection.
+    pub escaping: CellEscaping,
+}
+
+/// Something the writer must handle in input order.
+#[derive(Debug)]
+pub(super) enum Note {
+    /// The chunk's first record, with the warning about names the ruleset
+    /// does not define, given once per input.
+    FirstRecord(Option<String>),
+    /// A rejected record; `at` is the length of the output rows before it.
+    Rejected {
+        /// Output bytes before the reject.
+        at: usize,
+        /// The reject.
+        reject: Reject,
+    },
+    /// A record declared with a number of its own.
+    Numbered {
+        /// The number.
+        number: crate::classify::IncidentNumber,
+        /// The line the record starts on.
+        line: u64,
+        /// The record's id.
+        id: String,
+    },
+}
+
+/// The counts of one chunk; the summary adds them up.
+#[derive(Debug, Default)]
+pub(super) struct Counts {
+    /// Rows read.
+    pub read: u64,
+    /// Records classified.
+    pub classified: u64,
+    /// Classified by level index; the last one is `unclassified`.
+    pub by_level: Vec<u64>,
+    /// Declared.
+    pub declared: u64,
+    /// Declaration to review.
+    pub review: u64,
+    /// In a policy gap.
+    pub in_gap: u64,
+    /// Unallocated.
+    pub unallocated: u64,
+    /// Skipped.
+    pub skipped: u64,
+}
+
+/// What classifying a chunk gave; reused from chunk to chunk.
+#[derive(Default)]
+pub(super) struct Output {
+    /// The encoded rows.
+    pub rows: Option<RowBuffer>,
+    /// What the writer must handle, in input order.
+    pub notes: Vec<Note>,
+    /// The counts.
+    pub counts: Counts,
+}
+
+/// Classifies every row of `chunk` into `out`.
+pub(super) fn process(ctx: &InputContext<'_, '_>, chunk: &Chunk, out: &mut Output) {
+    let ruleset = ctx.classifier.ruleset();
+    out.notes.clear();
+    out.counts = Counts {
+        by_level: vec![0; ruleset.levels.len() + 1],
+        ..Counts::default()
+    };
+    let rows = out
+        .rows
+        .get_or_insert_with(|| RowBuffer::new(ctx.format, ctx.escaping));
+    // The buffer was emptied when its rows were written; this is a no-op
+    // for a fresh one.
+    let _ = rows.clear();
+    let mut worker = Worker {
+        ctx,
+        record: Record::with_fields(ruleset.fields.len()),
+        rows,
+        notes: &mut out.notes,
+        counts: &mut out.counts,
+        first: true,
+    };
+    if let Some(header) = &chunk.header {
+        for record in chunk.records() {
+            worker.counts.read += 1;
+            let line = record.position().map_or(0, |p| p.line());
+            let origin = || Origin {
+                input: Arc::clone(&ctx.name),
+                line,
+            };
+            let text = match crate::input::table::row_text(header, record) {
+                Ok(text) => text,
+                Err(reason) => {
+                    let raw = crate::input::table::byte_row_text(record);
+                    worker.reject(Reject {
+                        origin: origin(),
+                        reason,
+                        raw,
+                    });
+                    continue;
+                }
+            };
+            worker.first_record(|| ctx.columns_warning.clone());
+            let cells = (0..record.len()).map(|i| crate::input::table::cell(text, record, i));
+            match ctx
+                .mapper
+                .map_cells(&ctx.columns, cells, &mut worker.record)
+            {
+                Ok(()) => worker.classify(&origin()),
+                Err(reason) => {
+                    let raw = crate::input::table::row_raw_text(text, record);
+                    worker.reject(Reject {
+                        origin: origin(),
+                        reason,
+                        raw,
+                    });
+                }
+            }
+        }
+    }
+    for item in &chunk.items {
+        worker.counts.read += 1;
+        match item {
+            Item::Record(raw) => worker.item(raw),
+            Item::Skipped { .. } => worker.counts.skipped += 1,
+            Item::Rejected(reject) => worker.reject(reject.clone()),
+        }
+    }
+}
+
+struct Worker<'w, 'a, 'r> {
+    ctx: &'w InputContext<'a, 'r>,
+    record: Record,
+    rows: &'w mut RowBuffer,
+    notes: &'w mut Vec<Note>,
+    counts: &'w mut Counts,
+    first: bool,
+}
+
+impl Worker<'_, '_, '_> {
+    fn first_record(&mut self, warning: impl FnOnce() -> Option<String>) {
+        if std::mem::take(&mut self.first) {
+            self.notes.push(Note::FirstRecord(warning()));
+        }
+    }
+
+    fn reject(&mut self, reject: Reject) {
+        // A failure to encode into memory cannot happen; the offset then
+        // only moves the point a `--strict` run stops at.
+        let at = self.rows.bytes().map_or(0, <[u8]>::len);
+        self.notes.push(Note::Rejected { at, reject });
+    }
+
+    fn item(&mut self, raw: &RawRecord) {
+        let ctx = self.ctx;
+        self.first_record(|| {
+            let unknown = ctx
+                .mapper
+                .unknown_names(raw.fields.entries().into_iter().map(|(n, _)| n));
+            unknown_columns_warning(&ctx.name, &unknown)
+        });
+        match ctx.mapper.map(raw, &mut self.record) {
+            Ok(()) => self.classify(&raw.origin),
+            Err(reason) => self.reject(Reject {
+                raw: raw.raw_text(),
+                origin: raw.origin.clone(),
+                reason,
+            }),
+        }
+    }
+
+    fn classify(&mut self, origin: &Origin) {
+        let classifier = self.ctx.classifier;
+        let ruleset = classifier.ruleset();
+        let outcome = classifier.classify(&mut self.record, origin);
+        self.count(&outcome);
+        let per_record = outcome
+            .trigger
+            .is_some_and(|t| ruleset.trigger(t).numbering == IncidentNumbering::PerRecord);
+        if let (Some(number), true) = (outcome.incident_number, per_record) {
+            self.notes.push(Note::Numbered {
+                number,
+                line: origin.line,
+                id: classifier.record_id(&self.record).unwrap_or_default(),
+            });
+        }
+        // Encoding into memory cannot fail.
+        let _ = write_row(self.rows, classifier, &self.record, &outcome, origin);
+    }
+
+    fn count(&mut self, outcome: &Classification) {
+        let counts = &mut *self.counts;
+        let level = outcome
+            .level
+            .map_or(counts.by_level.len() - 1, |l| l.index());
+        if let Some(n) = counts.by_level.get_mut(level) {
+            *n += 1;
+        }
+        counts.classified += 1;
+        match outcome.declared {
+            Declared::Yes => counts.declared += 1,
+            Declared::Review => counts.review += 1,
+            Declared::No => {}
+        }
+        if outcome.flags.iter().any(|f| matches!(f, Flag::Gap(_))) {
+            counts.in_gap += 1;
+        }
+        if outcome.flags.contains(&Flag::Unallocated) {
+            counts.unallocated += 1;
+        }
+    }
+}
+
+/// The warning about input names the ruleset does not define, if any.
+pub(super) fn unknown_columns_warning(input: &str, unknown: &[String]) -> Option<String> {
+    (!unknown.is_empty()).then(|| {
+        format!(
+            "{input}: ignoring {} that the ruleset does not define: {}",
+            if unknown.len() == 1 {
+                "a column"
+            } else {
+                "columns"
+            },
+            unknown.join(", ")
+        )
+    })
+}
