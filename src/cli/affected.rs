@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::EXIT_OK;
+use super::common::CsvArgs;
 use crate::datafile::Inputs;
 use crate::inventory::{Advisory, Exposure, Inventory, assess};
 use crate::output::affected;
-use crate::output::cells::CellEscaping;
 
 #[derive(Debug, Args)]
 pub struct AffectedArgs {
@@ -24,10 +24,8 @@ pub struct AffectedArgs {
     /// Output file (written whole or not at all) [default: stdout]
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
-    /// Write CSV cells exactly as they are, without the leading `'` that
-    /// keeps spreadsheets from running `=`, `+`, `-`, `@` cells as formulas
-    #[arg(long)]
-    raw_csv: bool,
+    #[command(flatten)]
+    csv: CsvArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -50,7 +48,7 @@ pub fn run(args: AffectedArgs) -> u8 {
     let assessments = assess(&advisory, &inventory);
     let rows = affected::rows(&assessments, &inputs.sources);
     let inputs_read = [args.advisory.as_path(), args.inventory.as_path()];
-    let escaping = CellEscaping::from_raw_flag(args.raw_csv);
+    let escaping = args.csv.escaping();
     let written = super::inputs::write_output(args.output.as_deref(), &inputs_read, |sink| {
         match args.format {
             AffectedFormat::Csv => affected::write_csv(sink, &rows, escaping),

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
 
+use super::common::CsvArgs;
 use super::common::{load_allocations, load_ruleset, parse_time};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::audit::{Auditor, HistoryReader, Status, exceptions};
@@ -50,10 +51,8 @@ pub struct AuditArgs {
     /// Exit 1 when findings of this kind exist (repeatable), for scheduled jobs and CI
     #[arg(long, value_enum, value_name = "KIND")]
     fail_on: Vec<FailOn>,
-    /// Write CSV cells exactly as they are, without the leading `'` that
-    /// keeps spreadsheets from running `=`, `+`, `-`, `@` cells as formulas
-    #[arg(long)]
-    raw_csv: bool,
+    #[command(flatten)]
+    csv: CsvArgs,
     /// Compare the histories with this plan (CSV from `docket plan --format csv`):
     /// each planned step met, late, missed or pending, instead of the findings
     #[arg(long, value_name = "PLAN")]
@@ -89,7 +88,7 @@ pub fn run(args: AuditArgs) -> u8 {
     let Some(ruleset) = load_ruleset(args.rules) else {
         return EXIT_USAGE;
     };
-    let escaping = CellEscaping::from_raw_flag(args.raw_csv);
+    let escaping = args.csv.escaping();
     let tz = ruleset.meta.timezone.value;
     let quarter = match args
         .quarter

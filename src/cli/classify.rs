@@ -4,13 +4,13 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::common::{load_allocations, load_ruleset, read_options};
+use super::common::{CsvArgs, ReadArgs};
+use super::common::{load_allocations, load_ruleset};
 use super::progress::Progress;
 use super::{EXIT_OK, EXIT_USAGE};
 use crate::classify::Classifier;
 use crate::classify::batch::{Batch, Hooks};
-use crate::input::{InputFormat, Reject};
-use crate::output::cells::CellEscaping;
+use crate::input::Reject;
 use crate::output::classification::{RowFormat, RowWriter};
 use crate::output::paths::{NamedOutput, check_outputs};
 use crate::output::rejects::RejectsWriter;
@@ -39,17 +39,10 @@ pub struct ClassifyArgs {
     /// Stop at the first rejected record, with its location
     #[arg(long)]
     strict: bool,
-    /// Input format of every input [default: from name and content]
-    #[arg(long, value_enum)]
-    input_format: Option<InputFormat>,
-    /// Snort alert_csv columns, comma-separated; repeat for several layouts
-    /// (a row's column count picks its layout) [default: the ruleset's]
-    #[arg(long, value_name = "COLUMNS")]
-    snort_columns: Vec<String>,
-    /// Write CSV cells exactly as they are, without the leading `'` that
-    /// keeps spreadsheets from running `=`, `+`, `-`, `@` cells as formulas
-    #[arg(long)]
-    raw_csv: bool,
+    #[command(flatten)]
+    read: ReadArgs,
+    #[command(flatten)]
+    csv: CsvArgs,
     /// Threads classifying records; output is the same for any number
     /// [default: one per CPU]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -97,14 +90,14 @@ pub fn run(args: ClassifyArgs) -> u8 {
         }
     }
     let classifier = Classifier::new(&ruleset, allocations);
-    let options = read_options(&ruleset, &args.snort_columns);
+    let options = args.read.options(&ruleset);
     let batch = Batch {
         classifier: &classifier,
         inputs: &args.inputs,
-        format: args.input_format,
+        format: args.read.input_format,
         options,
         strict: args.strict,
-        escaping: CellEscaping::from_raw_flag(args.raw_csv),
+        escaping: args.csv.escaping(),
         threads: args.threads.map_or_else(
             || std::thread::available_parallelism().map_or(1, usize::from),
             usize::from,
@@ -121,9 +114,9 @@ pub fn run(args: ClassifyArgs) -> u8 {
     };
     let mut rejects_file = match &args.rejects {
         Some(path) => {
-            match Sink::open(&Destination::from_arg(Some(path))).and_then(|sink| {
-                RejectsWriter::new(sink, CellEscaping::from_raw_flag(args.raw_csv))
-            }) {
+            match Sink::open(&Destination::from_arg(Some(path)))
+                .and_then(|sink| RejectsWriter::new(sink, args.csv.escaping()))
+            {
                 Ok(writer) => Some(writer),
                 Err(e) => {
                     eprintln!("error: cannot write {}: {e}", path.display());

@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use crate::allocation::AllocationTable;
 use crate::diagnostic::{self, Diagnostics};
-use crate::input::ReadOptions;
+use crate::input::{InputFormat, ReadOptions};
+use crate::output::cells::CellEscaping;
 use crate::ruleset::{self, Ruleset};
 use crate::source::SourceMap;
 
@@ -83,6 +84,41 @@ pub fn read_options(ruleset: &Ruleset, snort_columns: &[String]) -> ReadOptions 
             .iter()
             .map(|f| f.name.value.clone())
             .collect(),
+    }
+}
+
+/// How record inputs are read (`classify`, `explain`, `diff`).
+#[derive(Debug, clap::Args)]
+pub struct ReadArgs {
+    /// Input format of every input [default: from name and content]
+    #[arg(long, value_enum)]
+    pub input_format: Option<InputFormat>,
+    /// Snort alert_csv columns, comma-separated; repeat for several layouts
+    /// (a row's column count picks its layout) [default: the ruleset's]
+    #[arg(long, value_name = "COLUMNS")]
+    pub snort_columns: Vec<String>,
+}
+
+impl ReadArgs {
+    /// The reader settings for `ruleset`.
+    pub fn options(&self, ruleset: &Ruleset) -> ReadOptions {
+        read_options(ruleset, &self.snort_columns)
+    }
+}
+
+/// Spreadsheet safety of the CSV a command writes (see `output::cells`).
+#[derive(Debug, clap::Args)]
+pub struct CsvArgs {
+    /// Write CSV cells exactly as they are, without the leading `'` that
+    /// keeps spreadsheets from running `=`, `+`, `-`, `@` cells as formulas
+    #[arg(long)]
+    pub raw_csv: bool,
+}
+
+impl CsvArgs {
+    /// The escaping the flag asks for.
+    pub fn escaping(&self) -> CellEscaping {
+        CellEscaping::from_raw_flag(self.raw_csv)
     }
 }
 

@@ -5,14 +5,14 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::common::{load_allocations, load_ruleset, parse_time, read_options};
+use super::common::{CsvArgs, ReadArgs};
+use super::common::{load_allocations, load_ruleset, parse_time};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::audit::{Auditor, Histories, HistoryReader};
 use crate::classify::Classifier;
 use crate::diff::deadlines::{self, FindingChange};
 use crate::diff::{Change, RecordDiff};
-use crate::input::{InputFormat, Item};
-use crate::output::cells::CellEscaping;
+use crate::input::Item;
 use crate::output::diff::{ChangeRow, DiffFormat, Report, RowSink, report};
 use crate::output::paths::{NamedOutput, check_outputs};
 use crate::output::{Destination, Sink};
@@ -47,16 +47,10 @@ pub struct DiffArgs {
     /// TSO allocation table for both rulesets [default: each ruleset's own]
     #[arg(long, value_name = "FILE")]
     allocations: Option<PathBuf>,
-    /// Input format of every input [default: from name and content]
-    #[arg(long, value_enum)]
-    input_format: Option<InputFormat>,
-    /// Snort alert_csv columns, comma-separated; repeat for several layouts
-    #[arg(long, value_name = "COLUMNS")]
-    snort_columns: Vec<String>,
-    /// Write CSV cells exactly as they are, without the leading `'` that
-    /// keeps spreadsheets from running `=`, `+`, `-`, `@` cells as formulas
-    #[arg(long)]
-    raw_csv: bool,
+    #[command(flatten)]
+    read: ReadArgs,
+    #[command(flatten)]
+    csv: CsvArgs,
     /// Records to classify with both rulesets; `-` is stdin
     #[arg(value_name = "CORPUS")]
     corpus: Vec<PathBuf>,
@@ -124,11 +118,7 @@ pub fn run(args: DiffArgs) -> u8 {
     // Rows are written as changes are found; a report gathers them first.
     let (mut rows, mut report_sink) = if args.format.is_rows() {
         (
-            Some(RowSink::new(
-                sink,
-                args.format,
-                CellEscaping::from_raw_flag(args.raw_csv),
-            )),
+            Some(RowSink::new(sink, args.format, args.csv.escaping())),
             None,
         )
     } else {
@@ -136,9 +126,9 @@ pub fn run(args: DiffArgs) -> u8 {
     };
     let mut listed: Vec<Change> = Vec::new();
     // Reader settings are the head's: the proposed rules say how to read.
-    let options = read_options(&head, &args.snort_columns);
+    let options = args.read.options(&head);
     for path in &args.corpus {
-        let (items, format) = match crate::input::open(path, args.input_format, &options) {
+        let (items, format) = match crate::input::open(path, args.read.input_format, &options) {
             Ok(opened) => opened,
             Err(e) => {
                 eprintln!("error: {e}");

@@ -5,12 +5,13 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::common::{load_allocations, load_ruleset, read_options};
+use super::common::ReadArgs;
+use super::common::{load_allocations, load_ruleset};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::classify::Classifier;
 use crate::explain::explain;
 use crate::input::mapping::Mapper;
-use crate::input::{InputFormat, Item, Origin};
+use crate::input::{Item, Origin};
 use crate::record::Record;
 
 #[derive(Debug, Args)]
@@ -27,12 +28,8 @@ pub struct ExplainArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     format: ExplainFormat,
-    /// Input format [default: from name and content]
-    #[arg(long, value_enum)]
-    input_format: Option<InputFormat>,
-    /// Snort alert_csv columns, comma-separated; repeat for several layouts
-    #[arg(long, value_name = "COLUMNS")]
-    snort_columns: Vec<String>,
+    #[command(flatten)]
+    read: ReadArgs,
     /// The input holding the record; `-` is stdin
     #[arg(value_name = "INPUT")]
     input: PathBuf,
@@ -103,8 +100,8 @@ pub fn run(args: ExplainArgs) -> u8 {
         }
     };
     let classifier = Classifier::new(&ruleset, allocations);
-    let options = read_options(&ruleset, &args.snort_columns);
-    let (items, format) = match crate::input::open(&args.input, args.input_format, &options) {
+    let options = args.read.options(&ruleset);
+    let (items, format) = match crate::input::open(&args.input, args.read.input_format, &options) {
         Ok(opened) => opened,
         Err(e) => {
             eprintln!("error: {e}");

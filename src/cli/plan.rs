@@ -5,12 +5,12 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
+use super::common::CsvArgs;
 use super::common::{load_ruleset, parse_time};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::datafile::Inputs;
 use crate::diagnostic::Diagnostics;
 use crate::inventory::{Advisory, Inventory, assess};
-use crate::output::cells::CellEscaping;
 use crate::plan::{PlanRequest, build, render};
 use crate::roster::{Roster, Scope, validate};
 
@@ -40,10 +40,8 @@ pub struct PlanArgs {
     /// Output file (written whole or not at all) [default: stdout]
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
-    /// Write CSV cells exactly as they are, without the leading `'` that
-    /// keeps spreadsheets from running `=`, `+`, `-`, `@` cells as formulas
-    #[arg(long)]
-    raw_csv: bool,
+    #[command(flatten)]
+    csv: CsvArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -119,7 +117,7 @@ pub fn run(args: PlanArgs) -> u8 {
         args.inventory.as_path(),
         args.roster.as_path(),
     ];
-    let escaping = CellEscaping::from_raw_flag(args.raw_csv);
+    let escaping = args.csv.escaping();
     let written =
         super::inputs::write_output(args.output.as_deref(), &read, |sink| match args.format {
             PlanFormat::Md => render::write_markdown(sink, &plan),
