@@ -1,7 +1,8 @@
 //! Running the planning commands on the fixtures of `fixtures/plan/`: an
 //! advisory that hits two of three units, a system whose version is
 //! missing, rosters broken one way each, and a history whose NOAA roster
-//! notice never happened.
+//! notice never happened; for USDA, a declared incident at the Forest
+//! Service whose compromised systems were never disconnected.
 
 use super::{Run, run};
 
@@ -52,5 +53,55 @@ pub fn check_roster(roster: &str) -> Run {
         roster,
         "--inventory",
         INVENTORY,
+    ])
+}
+
+// ---- USDA: a declared incident at one agency ----
+
+pub const USDA_ROSTER: &str = "fixtures/plan/usda-roster-ok.yaml";
+pub const USDA_ROSTER_BROKEN: &str = "fixtures/plan/usda-roster.yaml";
+pub const USDA_PLAN: &str = "fixtures/plan/usda-plan.csv";
+pub const USDA_HISTORY: &str = "fixtures/plan/usda-history.csv";
+pub const DECLARED: &str = "2026-11-02 09:00";
+pub const DETECTED: &str = "2026-11-02 08:00";
+
+/// `docket plan --declared DECLARED --detected DETECTED --agency FS --level
+/// high --attr compromised=true EXTRA...`: the plan of the shipped
+/// `fixtures/plan/usda-plan.csv`, a root-level break-in at the Forest
+/// Service.
+pub fn usda_plan(format: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "plan",
+        "--declared",
+        DECLARED,
+        "--detected",
+        DETECTED,
+        "--agency",
+        "FS",
+        "--level",
+        "high",
+        "--attr",
+        "compromised=true",
+        "--format",
+        format,
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+/// `docket audit --rules rules/usda --plan USDA_PLAN` on the USDA history,
+/// a day after the declaration.
+pub fn usda_audit_plan(format: &str) -> Run {
+    run(&[
+        "audit",
+        "--rules",
+        "rules/usda",
+        "--plan",
+        USDA_PLAN,
+        "--as-of",
+        "2026-11-03 09:00",
+        "--format",
+        format,
+        USDA_HISTORY,
     ])
 }
