@@ -284,3 +284,21 @@ fn the_audit_of_the_usda_history_reports_the_missed_disconnection() {
         out.stderr
     );
 }
+
+// ---- the README's examples ----
+
+#[test]
+fn the_readme_usda_examples_are_what_docket_prints() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let out = usda_plan("md", &["--roster", USDA_ROSTER]);
+    let block = readme_block(&readme, "```markdown\n# Incident plan: FS");
+    assert!(block.len() > 20, "the README shows the plan");
+    assert_readme_lines_in(&block, &out.stdout, "docket plan --declared");
+    let out = usda_audit_plan("md");
+    let both = format!("{}{}", out.stdout, out.stderr);
+    let block = readme_block(
+        &readme,
+        "$ docket audit --rules rules/usda --plan fixtures/plan/usda-plan.csv",
+    );
+    assert_readme_lines_in(&block, &both, "docket audit --plan (USDA)");
+}

@@ -56,6 +56,41 @@ pub fn check_roster(roster: &str) -> Run {
     ])
 }
 
+// ---- the README's examples ----
+
+/// The lines of the fenced block that starts at the first line of the
+/// README containing `marker` (or the block right after it), without the
+/// `$ ...` command lines and the lines elided with `...`.
+pub fn readme_block(readme: &str, marker: &str) -> Vec<String> {
+    let start = readme.find(marker).expect("the README has the example");
+    let mut lines = readme[start..].lines().skip(1);
+    let mut block = Vec::new();
+    for line in lines.by_ref() {
+        if line.starts_with("```") {
+            if block.is_empty() {
+                continue;
+            }
+            break;
+        }
+        if line.starts_with("$ ") || line.starts_with("    --") || line.trim_end().ends_with("...")
+        {
+            continue;
+        }
+        block.push(line.to_owned());
+    }
+    block
+}
+
+pub fn assert_readme_lines_in(block: &[String], output: &str, what: &str) {
+    assert!(!block.is_empty(), "{what}: no README block");
+    for line in block {
+        assert!(
+            output.contains(line.as_str()),
+            "{what}: the README shows a line docket does not print:\n{line}"
+        );
+    }
+}
+
 // ---- USDA: a declared incident at one agency ----
 
 pub const USDA_ROSTER: &str = "fixtures/plan/usda-roster-ok.yaml";
