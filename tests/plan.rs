@@ -268,39 +268,6 @@ fn a_plan_that_is_not_a_plan_is_an_error_with_its_location() {
 
 // ---- the README's examples ----
 
-/// The lines of the fenced block that starts at the first line of the
-/// README containing `marker` (or the block right after it), without the
-/// `$ ...` command lines and the lines elided with `...`.
-fn readme_block(readme: &str, marker: &str) -> Vec<String> {
-    let start = readme.find(marker).expect("the README has the example");
-    let mut lines = readme[start..].lines().skip(1);
-    let mut block = Vec::new();
-    for line in lines.by_ref() {
-        if line.starts_with("```") {
-            if block.is_empty() {
-                continue;
-            }
-            break;
-        }
-        if line.starts_with("$ ") || line.starts_with("    --") || line.trim_end().ends_with("...")
-        {
-            continue;
-        }
-        block.push(line.to_owned());
-    }
-    block
-}
-
-fn assert_readme_lines_in(block: &[String], output: &str, what: &str) {
-    assert!(!block.is_empty(), "{what}: no README block");
-    for line in block {
-        assert!(
-            output.contains(line.as_str()),
-            "{what}: the README shows a line docket does not print:\n{line}"
-        );
-    }
-}
-
 #[test]
 fn the_readme_examples_are_what_docket_prints() {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();

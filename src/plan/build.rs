@@ -1,10 +1,11 @@
-//! Building a plan from the ruleset's timeline, the exposed systems and
-//! the call roster.
+//! Building a plan from the ruleset's timeline, the exposed systems (or
+//! the one agency concerned) and the call roster.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
+use super::conditions::{Known, decide, describe};
 use super::{Contact, Notification, Plan, PlanUnit, Step};
 use crate::inventory::{Advisory, Assessment, Exposure};
 use crate::roster::{Person, Roster, SYSTEM_ADMINISTRATOR, SYSTEM_OWNER};
@@ -15,16 +16,31 @@ use crate::ruleset::model::{Deadline, DurationUnit, EventId};
 pub struct PlanRequest<'a> {
     /// The ruleset whose timeline the plan follows.
     pub ruleset: &'a Ruleset,
-    /// The event every step's clock runs from.
-    pub start_event: EventId,
-    /// When it happened.
-    pub start_at: DateTime<Utc>,
-    /// The advisory.
-    pub advisory: &'a Advisory,
-    /// Every system's verdict.
-    pub assessments: &'a [Assessment<'a>],
+    /// The event that starts the plan (E: `data_call`, `declared`) and
+    /// when it happened.
+    pub start: (EventId, DateTime<Utc>),
+    /// Other events whose time is known (`detected`, `reported`): a
+    /// deadline runs from the first of its `from` events with a time.
+    pub clocks: Vec<(EventId, DateTime<Utc>)>,
+    /// Whom the plan concerns.
+    pub scope: PlanScope<'a>,
+    /// The incident attributes given, which decide `applies` conditions.
+    pub known: &'a Known,
     /// The call roster.
     pub roster: &'a Roster,
+}
+
+/// Whom a plan concerns.
+pub enum PlanScope<'a> {
+    /// The units with systems an advisory leaves exposed (DOC).
+    Exposure {
+        /// The advisory.
+        advisory: &'a Advisory,
+        /// Every system's verdict.
+        assessments: &'a [Assessment<'a>],
+    },
+    /// One agency (USDA): its people carry out and receive the steps.
+    Agency(String),
 }
 
 /// Builds the plan; `Err` when a due time cannot be computed.
@@ -32,15 +48,49 @@ pub fn build(request: &PlanRequest<'_>) -> Result<Plan, String> {
     let ruleset = request.ruleset;
     let calendar = crate::classify::calendar_of(ruleset);
     let tz = ruleset.meta.timezone.value;
-    let (units, gaps) = units(request.assessments);
+    let (units, mut gaps) = match &request.scope {
+        PlanScope::Exposure { assessments, .. } => units(assessments),
+        PlanScope::Agency(_) => (Vec::new(), Vec::new()),
+    };
+    let mut not_planned = Vec::new();
     let mut steps = Vec::new();
     let mut order = Vec::new();
     for (index, deadline) in ruleset.deadlines.iter().enumerate() {
-        if !deadline.from.iter().any(|e| e.value == request.start_event) {
+        let condition = match &deadline.applies {
+            None => None,
+            Some(applies) => match decide(applies, request.known) {
+                Some(false) => {
+                    not_planned.push(format!(
+                        "`{}` does not apply: it needs {} [{}]",
+                        deadline.id.value,
+                        describe(applies, ruleset),
+                        deadline.citation.value
+                    ));
+                    continue;
+                }
+                Some(true) => Some(format!("applies: {}", describe(applies, ruleset))),
+                None => Some(format!(
+                    "conditional: applies only if {}",
+                    describe(applies, ruleset)
+                )),
+            },
+        };
+        let Some((clock, started)) = clock(request, deadline) else {
+            let from: Vec<String> = deadline
+                .from
+                .iter()
+                .map(|e| format!("`{}`", ruleset.event(e.value).id.value))
+                .collect();
+            not_planned.push(format!(
+                "`{}` runs from {}, which this plan has no time for [{}]",
+                deadline.id.value,
+                from.join(" or "),
+                deadline.citation.value
+            ));
             continue;
-        }
+        };
         let due = calendar
-            .add(request.start_at, deadline.within.value)
+            .add(started, deadline.within.value)
             .map_err(|e| format!("deadline {}: {e}", deadline.id.value))?
             .due
             .fixed_offset();
@@ -49,14 +99,39 @@ pub fn build(request: &PlanRequest<'_>) -> Result<Plan, String> {
         } else {
             vec![None]
         };
+        let prefix = if clock == request.start.0 {
+            "E".to_owned()
+        } else {
+            ruleset.event(clock).id.value.clone()
+        };
         for unit in scopes {
             order.push((due, index, unit.map(|u| u.name.clone())));
-            steps.push(step(request, deadline, due, unit));
+            let mut step = step(request, deadline, due, unit);
+            step.offset = offset(&prefix, deadline);
+            step.notes.splice(0..0, condition.clone());
+            super::breach::notes(request, deadline, unit, &mut step.if_late);
+            steps.push(step);
+        }
+    }
+    if let PlanScope::Agency(agency) = &request.scope {
+        if request.roster.unit(agency).is_none() {
+            gaps.push(format!("agency {agency} is not on the roster"));
         }
     }
     let mut keyed: Vec<_> = order.into_iter().zip(steps).collect();
     keyed.sort_by(|(a, _), (b, _)| a.cmp(b));
-    let advisory = request.advisory;
+    let (start_event, start_at) = request.start;
+    let (title, agency) = match &request.scope {
+        PlanScope::Exposure { advisory, .. } => (
+            match &advisory.title {
+                Some(title) => format!("{} ({title})", advisory.id.value),
+                None => advisory.id.value.clone(),
+            },
+            None,
+        ),
+        PlanScope::Agency(agency) => (agency.clone(), Some(agency.clone())),
+    };
+    let local = |at: DateTime<Utc>| at.with_timezone(&tz).fixed_offset();
     Ok(Plan {
         ruleset: format!(
             "{} {}",
@@ -69,15 +144,38 @@ pub fn build(request: &PlanRequest<'_>) -> Result<Plan, String> {
         )
         .trim()
         .to_owned(),
-        start_event: ruleset.event(request.start_event).id.value.clone(),
-        start_at: request.start_at.with_timezone(&tz).fixed_offset(),
-        advisory: match &advisory.title {
-            Some(title) => format!("{} ({title})", advisory.id.value),
-            None => advisory.id.value.clone(),
-        },
+        start_event: ruleset.event(start_event).id.value.clone(),
+        start_at: local(start_at),
+        clocks: request
+            .clocks
+            .iter()
+            .map(|(e, at)| (ruleset.event(*e).id.value.clone(), local(*at)))
+            .collect(),
+        title,
+        agency,
+        attributes: request
+            .known
+            .given
+            .iter()
+            .map(|f| crate::condition::trace::value_text(ruleset, *f, request.known.record.get(*f)))
+            .zip(request.known.given.iter())
+            .map(|(value, f)| format!("{} = {value}", ruleset.field(*f).name.value))
+            .collect(),
         units,
         steps: keyed.into_iter().map(|(_, s)| s).collect(),
         gaps,
+        not_planned,
+    })
+}
+
+/// The event a deadline's clock runs from in this plan and its time: the
+/// first of its `from` events that is the start or a known clock.
+fn clock(request: &PlanRequest<'_>, deadline: &Deadline) -> Option<(EventId, DateTime<Utc>)> {
+    deadline.from.iter().find_map(|from| {
+        std::iter::once(&request.start)
+            .chain(request.clocks.iter())
+            .find(|(event, _)| *event == from.value)
+            .copied()
     })
 }
 
@@ -121,15 +219,13 @@ fn step(
     let ruleset = request.ruleset;
     let event = deadline.to.first().map(|e| ruleset.event(e.value));
     let mut notes = Vec::new();
-    if deadline.applies.is_some() {
-        notes.push("applies only when the deadline's `applies` condition holds".to_owned());
-    }
+    let place = place_of(request, unit);
     let by_role = event.and_then(|e| e.by.as_ref()).map(|r| r.value.clone());
     let by = match &by_role {
         Some(role) => {
-            let people = resolve(request, role, unit, &mut notes);
+            let people = resolve(request, role, place, &mut notes);
             if people.is_empty() {
-                notes.push(nobody(role, unit));
+                notes.push(nobody(role, place));
             }
             people.into_iter().map(|(c, _)| c).collect()
         }
@@ -149,9 +245,9 @@ fn step(
     };
     let mut notifications = Vec::new();
     for role in event.map_or(&[][..], |e| e.notifies.as_slice()) {
-        let people = resolve(request, &role.value, unit, &mut notes);
+        let people = resolve(request, &role.value, place, &mut notes);
         if people.is_empty() {
-            notes.push(nobody(&role.value, unit));
+            notes.push(nobody(&role.value, place));
             notifications.push(Notification {
                 role: role.value.clone(),
                 to: None,
@@ -170,7 +266,7 @@ fn step(
         deadline: deadline.id.value.clone(),
         event: event.map_or_else(String::new, |e| e.id.value.clone()),
         citation: deadline.citation.value.clone(),
-        offset: offset(deadline),
+        offset: String::new(),
         due_at,
         unit: unit.map(|u| u.name.clone()),
         action: event
@@ -181,12 +277,26 @@ fn step(
         by,
         notifications,
         notes,
+        if_late: Vec::new(),
     }
 }
 
-fn nobody(role: &str, unit: Option<&PlanUnit>) -> String {
-    match unit {
-        Some(unit) => format!("nobody on the roster holds role `{role}` for {}", unit.name),
+/// Where a step's roles are looked up: its unit, or the plan's agency.
+pub(super) fn place_of<'a>(
+    request: &'a PlanRequest<'_>,
+    unit: Option<&'a PlanUnit>,
+) -> Option<&'a str> {
+    match (unit, &request.scope) {
+        (Some(unit), _) => Some(unit.name.as_str()),
+        (None, PlanScope::Agency(agency)) => Some(agency.as_str()),
+        (None, PlanScope::Exposure { .. }) => None,
+    }
+}
+
+/// The note for a role nobody holds.
+pub(super) fn nobody(role: &str, place: Option<&str>) -> String {
+    match place {
+        Some(place) => format!("nobody on the roster holds role `{role}` for {place}"),
         None => format!("nobody on the roster holds role `{role}`"),
     }
 }
@@ -194,20 +304,22 @@ fn nobody(role: &str, unit: Option<&PlanUnit>) -> String {
 /// The people who hold `role` for the step, each with the systems that
 /// make them concerned (for owners and administrators). An owner or
 /// administrator the roster lacks, or a system that names none, is noted.
-fn resolve(
+pub(super) fn resolve(
     request: &PlanRequest<'_>,
     role: &str,
-    unit: Option<&PlanUnit>,
+    place: Option<&str>,
     notes: &mut Vec<String>,
 ) -> Vec<(Contact, Vec<String>)> {
     let roster = request.roster;
     if role == SYSTEM_OWNER || role == SYSTEM_ADMINISTRATOR {
+        let PlanScope::Exposure { assessments, .. } = &request.scope else {
+            return Vec::new();
+        };
         let mut by_person: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut order = Vec::new();
-        for a in request
-            .assessments
+        for a in assessments
             .iter()
-            .filter(|a| a.needs_action() && unit.is_none_or(|u| u.name == a.unit()))
+            .filter(|a| a.needs_action() && place.is_none_or(|u| u == a.unit()))
         {
             let who = if role == SYSTEM_OWNER {
                 &a.system.owner
@@ -242,7 +354,7 @@ fn resolve(
             .collect();
     }
     roster
-        .holders(role, unit.map(|u| u.name.as_str()))
+        .holders(role, place)
         .into_iter()
         .map(|p| (contact(p), Vec::new()))
         .collect()
@@ -257,13 +369,13 @@ fn contact(person: &Person) -> Contact {
     }
 }
 
-/// `E+2h`, `E+30m`, `E+15d`, `E+1 working day`.
-fn offset(deadline: &Deadline) -> String {
+/// `E+2h`, `E+30m`, `E+15d`, `E+1 working day`, `detected+12h`.
+fn offset(clock: &str, deadline: &Deadline) -> String {
     let d = deadline.within.value;
     match d.unit {
-        DurationUnit::Minutes => format!("E+{}m", d.amount),
-        DurationUnit::Hours => format!("E+{}h", d.amount),
-        DurationUnit::CalendarDays => format!("E+{}d", d.amount),
-        DurationUnit::WorkingDays => format!("E+{d}"),
+        DurationUnit::Minutes => format!("{clock}+{}m", d.amount),
+        DurationUnit::Hours => format!("{clock}+{}h", d.amount),
+        DurationUnit::CalendarDays => format!("{clock}+{}d", d.amount),
+        DurationUnit::WorkingDays => format!("{clock}+{d}"),
     }
 }

@@ -42,7 +42,17 @@ pub fn write_csv(out: &mut dyn Write, plan: &Plan, escaping: CellEscaping) -> io
             .map(|c| c.label.as_str())
             .collect::<Vec<_>>()
             .join("; ");
-        let notes = step.notes.join("; ");
+        let notes = step
+            .notes
+            .iter()
+            .cloned()
+            .chain(
+                step.if_late
+                    .iter()
+                    .map(|l| format!("if not done in time: {l}")),
+            )
+            .collect::<Vec<_>>()
+            .join("; ");
         let none = [Notification {
             role: String::new(),
             to: None,
@@ -85,7 +95,40 @@ pub fn write_csv(out: &mut dyn Write, plan: &Plan, escaping: CellEscaping) -> io
 
 /// Writes the plan as Markdown.
 pub fn write_markdown(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
-    writeln!(out, "# Significant-event plan: {}\n", plan.advisory)?;
+    match &plan.agency {
+        Some(agency) => write_agency_header(out, plan, agency)?,
+        None => write_units_header(out, plan)?,
+    }
+    if !plan.gaps.is_empty() {
+        writeln!(out, "\n**Not covered by this plan:**\n")?;
+        for gap in &plan.gaps {
+            writeln!(out, "- {gap}")?;
+        }
+    }
+    if !plan.not_planned.is_empty() {
+        writeln!(out, "\n**Deadlines not planned:**\n")?;
+        for line in &plan.not_planned {
+            writeln!(out, "- {line}")?;
+        }
+    }
+    let mut current = None;
+    for (number, step) in plan.steps.iter().enumerate() {
+        if current != Some(&step.offset) {
+            current = Some(&step.offset);
+            writeln!(
+                out,
+                "\n## {} — due {}\n",
+                step.offset,
+                step.due_at.to_rfc3339()
+            )?;
+        }
+        write_step(out, number + 1, step)?;
+    }
+    Ok(())
+}
+
+fn write_units_header(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
+    writeln!(out, "# Significant-event plan: {}\n", plan.title)?;
     writeln!(
         out,
         "E = `{}` at {}. Timeline from the ruleset {}; every step cites the policy.\n",
@@ -110,24 +153,28 @@ pub fn write_markdown(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
     if plan.units.is_empty() {
         writeln!(out, "| — | none | none |")?;
     }
-    if !plan.gaps.is_empty() {
-        writeln!(out, "\n**Not covered by this plan:**\n")?;
-        for gap in &plan.gaps {
-            writeln!(out, "- {gap}")?;
-        }
+    Ok(())
+}
+
+fn write_agency_header(out: &mut dyn Write, plan: &Plan, agency: &str) -> io::Result<()> {
+    writeln!(out, "# Incident plan: {agency}\n")?;
+    writeln!(
+        out,
+        "E = `{}` at {}. Timeline from the ruleset {}; every step cites the policy.\n",
+        plan.start_event,
+        plan.start_at.to_rfc3339(),
+        plan.ruleset
+    )?;
+    for (event, at) in &plan.clocks {
+        writeln!(out, "- `{event}` at {}", at.to_rfc3339())?;
     }
-    let mut current = None;
-    for (number, step) in plan.steps.iter().enumerate() {
-        if current != Some(&step.offset) {
-            current = Some(&step.offset);
-            writeln!(
-                out,
-                "\n## {} — due {}\n",
-                step.offset,
-                step.due_at.to_rfc3339()
-            )?;
-        }
-        write_step(out, number + 1, step)?;
+    if plan.attributes.is_empty() {
+        writeln!(
+            out,
+            "- incident attributes: none given (steps that depend on them are conditional)"
+        )?;
+    } else {
+        writeln!(out, "- incident attributes: {}", plan.attributes.join(", "))?;
     }
     Ok(())
 }
@@ -184,6 +231,9 @@ fn write_step(out: &mut dyn Write, number: usize, step: &Step) -> io::Result<()>
     }
     for note in &step.notes {
         writeln!(out, "   - ⚠ {note}")?;
+    }
+    for line in &step.if_late {
+        writeln!(out, "   - if not done in time: {line}")?;
     }
     Ok(())
 }
