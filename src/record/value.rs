@@ -207,7 +207,7 @@ pub fn parse_timestamp(text: &str, tz: Tz) -> Result<DateTime<FixedOffset>, Valu
     match super::timestamp::parse_fixed(text) {
         Some(super::timestamp::Fixed::Offset(t)) => return Ok(t),
         Some(super::timestamp::Fixed::Naive(naive)) => {
-            return Ok(resolve_local(tz, naive)?.fixed_offset());
+            return Ok(super::timestamp::resolve_naive(tz, naive)?);
         }
         None => {}
     }
