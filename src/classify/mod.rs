@@ -120,6 +120,8 @@ pub struct Classifier<'r> {
     agency_field: Option<FieldId>,
     level_field: Option<FieldId>,
     id_field: Option<FieldId>,
+    /// Names this classifier's calendar in the cache of due times.
+    due_cache: due::CacheKey,
 }
 
 impl<'r> Classifier<'r> {
@@ -149,6 +151,7 @@ impl<'r> Classifier<'r> {
             agency_field: ruleset.field_id("agency"),
             level_field: ruleset.field_id("level"),
             id_field: ruleset.field_id("id"),
+            due_cache: due::CacheKey::new(),
         }
     }
 
@@ -248,15 +251,15 @@ impl<'r> Classifier<'r> {
             }
             _ => None,
         };
-        let due = level.and_then(
-            |l| match due::compute(self.ruleset, &self.calendar, l, record) {
+        let due = level.and_then(|l| {
+            match due::compute(self.ruleset, &self.calendar, self.due_cache, l, record) {
                 Ok(due) => due,
                 Err(field) => {
                     flags.push(Flag::NoStartTime(field));
                     None
                 }
-            },
-        );
+            }
+        });
         Classification {
             level,
             rule,

@@ -128,7 +128,7 @@ pub fn row(
         due_by: outcome
             .due
             .as_ref()
-            .map(|d| format_time(&d.at))
+            .map(|d| format_time(&d.at_local()))
             .unwrap_or_default(),
         flags: outcome
             .flags
@@ -269,7 +269,7 @@ pub fn write_row(
     let trigger = outcome.trigger.map(|t| ruleset.trigger(t));
     due.clear();
     if let Some(d) = &outcome.due {
-        write_local(due, d.at.to_utc(), d.at.timezone());
+        write_local(due, d.at, d.tz);
     }
     flags.clear();
     for (i, flag) in outcome.flags.iter().enumerate() {
