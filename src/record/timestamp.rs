@@ -209,22 +209,25 @@ pub fn write_local(out: &mut String, at: DateTime<Utc>, tz: Tz) {
         );
         return;
     }
-    let digit = |value: u32, place: u32| char::from(b'0' + (value / place % 10) as u8);
-    let mut put = |value: u32, width: u32, then: Option<char>| {
-        for place in (0..width).rev().map(|p| 10u32.pow(p)) {
-            out.push(digit(value, place));
-        }
-        out.extend(then);
-    };
     let minutes = offset.unsigned_abs() / 60;
-    put(year as u32, 4, Some('-'));
-    put(local.month(), 2, Some('-'));
-    put(local.day(), 2, Some('T'));
-    put(local.hour(), 2, Some(':'));
-    put(local.minute(), 2, Some(':'));
-    put(local.second(), 2, Some(if offset < 0 { '-' } else { '+' }));
-    put(minutes / 60, 2, Some(':'));
-    put(minutes % 60, 2, None);
+    let two = |n: u32| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
+    let year = year as u32;
+    let [y0, y1] = two(year / 100);
+    let [y2, y3] = two(year);
+    let [mo0, mo1] = two(local.month());
+    let [d0, d1] = two(local.day());
+    let [h0, h1] = two(local.hour());
+    let [mi0, mi1] = two(local.minute());
+    let [s0, s1] = two(local.second());
+    let sign = if offset < 0 { b'-' } else { b'+' };
+    let [oh0, oh1] = two(minutes / 60);
+    let [om0, om1] = two(minutes % 60);
+    let text = [
+        y0, y1, y2, y3, b'-', mo0, mo1, b'-', d0, d1, b'T', h0, h1, b':', mi0, mi1, b':', s0, s1,
+        sign, oh0, oh1, b':', om0, om1,
+    ];
+    // ASCII digits and punctuation only.
+    out.push_str(std::str::from_utf8(&text).unwrap_or_default());
 }
 
 #[cfg(test)]
