@@ -156,16 +156,16 @@ fn due_lines(classifier: &Classifier<'_>, outcome: &Classification) -> Vec<Strin
         .map(|r| r.citation.value.clone())
         .unwrap_or_default();
     let from = &ruleset.field(due.from).name.value;
-    let mut lines = vec![format!("due by {}", format_time(&due.at))];
+    let mut lines = vec![format!("due by {}", format_time(&due.at_local()))];
     match due.window {
         Window::Immediately => lines.push(format!(
             "immediately, from {from} {} ({citation})",
-            format_time(&due.start)
+            format_time(&due.start_local())
         )),
         Window::Within(duration) => {
             lines.push(format!(
                 "{duration} from {from} {} ({citation})",
-                format_time(&due.start)
+                format_time(&due.start_local())
             ));
         }
     }
@@ -180,7 +180,7 @@ fn due_lines(classifier: &Classifier<'_>, outcome: &Classification) -> Vec<Strin
             "working days counted: {days}; due at the end of the last one"
         ));
     }
-    for (date, reason) in &due.skipped {
+    for (date, reason) in due.skipped.iter() {
         lines.push(format!("skipped {}: {reason}", date.format("%a %Y-%m-%d")));
     }
     lines

@@ -1,36 +1,99 @@
 //! When the response to a record is due, from its level's window.
+//!
+//! A window in working days ends at the end of a day that depends only on
+//! the local date the window starts on, so its result is kept in a small
+//! per-thread cache keyed by (calendar, window length, local start date):
+//! a million records of one year need a few hundred counts, not a million.
+//! Other windows are plain arithmetic on the start instant.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use std::cell::RefCell;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use crate::calendar::{Calendar, NonWorkingReason};
+use crate::record::timestamp::offset_at;
 use crate::record::{Record, Value};
 use crate::ruleset::Ruleset;
-use crate::ruleset::model::{FieldId, LevelId, Window};
+use crate::ruleset::model::{DurationUnit, FieldId, LevelId, Window};
 
 /// A due time and how it was reached, for `explain`.
 #[derive(Clone, Debug)]
 pub struct Due {
     /// When the response is due.
-    pub at: DateTime<Tz>,
+    pub at: DateTime<Utc>,
+    /// The zone the due time is shown in (the calendar's).
+    pub tz: Tz,
     /// The field the window starts from.
     pub from: FieldId,
     /// The start of the window.
-    pub start: DateTime<Tz>,
+    pub start: DateTime<Utc>,
     /// The window.
     pub window: Window,
     /// Working days counted, for a window in working days.
-    pub counted: Vec<NaiveDate>,
+    pub counted: Arc<[NaiveDate]>,
     /// Days skipped when counting working days, with why.
-    pub skipped: Vec<(NaiveDate, NonWorkingReason)>,
+    pub skipped: Arc<[(NaiveDate, NonWorkingReason)]>,
+}
+
+impl Due {
+    /// The due time in the calendar's zone.
+    pub fn at_local(&self) -> DateTime<Tz> {
+        self.at.with_timezone(&self.tz)
+    }
+
+    /// The start of the window in the calendar's zone.
+    pub fn start_local(&self) -> DateTime<Tz> {
+        self.start.with_timezone(&self.tz)
+    }
+}
+
+/// Identifies a calendar in the per-thread cache of working-day windows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CacheKey(u64);
+
+impl CacheKey {
+    /// A key no other calendar has.
+    pub fn new() -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        CacheKey(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+impl Default for CacheKey {
+    fn default() -> Self {
+        CacheKey::new()
+    }
+}
+
+/// A working-day window's end for one start date.
+#[derive(Clone)]
+struct Counted {
+    calendar: CacheKey,
+    amount: u32,
+    date: NaiveDate,
+    at: DateTime<Utc>,
+    counted: Arc<[NaiveDate]>,
+    skipped: Arc<[(NaiveDate, NonWorkingReason)]>,
+}
+
+/// Cache slots: local start dates, so a little over two years.
+const SLOTS: usize = 1024;
+
+thread_local! {
+    static WORKING_DAYS: RefCell<Vec<Option<Counted>>> = RefCell::new(vec![None; SLOTS]);
 }
 
 /// The due time of a record at `level`: `Ok(None)` if the level has no
 /// window, `Err(field)` if the window's start field is absent (or so far
-/// from today that no calendar covers it).
+/// from today that no calendar covers it). `key` names `calendar` in the
+/// cache.
 pub fn compute(
     ruleset: &Ruleset,
     calendar: &Calendar,
+    key: CacheKey,
     level: LevelId,
     record: &Record,
 ) -> Result<Option<Due>, FieldId> {
@@ -45,28 +108,88 @@ pub fn compute(
     let Some(Value::Time(start)) = record.get(from) else {
         return Err(from);
     };
-    let start_utc = start.with_timezone(&Utc);
-    let start = start.with_timezone(&calendar.tz());
-    let due = match response.window {
-        Window::Immediately => Due {
-            at: start,
-            from,
-            start,
-            window: response.window,
-            counted: Vec::new(),
-            skipped: Vec::new(),
-        },
+    let start = start.to_utc();
+    let tz = calendar.tz();
+    let due = |at, counted, skipped| Due {
+        at,
+        tz,
+        from,
+        start,
+        window: response.window,
+        counted,
+        skipped,
+    };
+    let empty = || (Arc::from([]), Arc::from([]));
+    let at = match response.window {
+        Window::Immediately => {
+            let (counted, skipped) = empty();
+            due(start, counted, skipped)
+        }
         Window::Within(duration) => {
-            let added = calendar.add(start_utc, duration).map_err(|_| from)?;
-            Due {
-                at: added.due,
-                from,
-                start,
-                window: response.window,
-                counted: added.counted,
-                skipped: added.skipped,
+            let elapsed = match duration.unit {
+                DurationUnit::Minutes => Some(TimeDelta::minutes(i64::from(duration.amount))),
+                DurationUnit::Hours => Some(TimeDelta::hours(i64::from(duration.amount))),
+                _ => None,
+            };
+            // Plain arithmetic when the result is a year or more inside the
+            // calendar's range; the calendar checks the edges itself.
+            let plain = elapsed
+                .and_then(|e| start.checked_add_signed(e))
+                .filter(|at| at.year() < crate::calendar::LAST_SUPPORTED_YEAR);
+            match (plain, duration.unit) {
+                (Some(at), _) => {
+                    let (counted, skipped) = empty();
+                    due(at, counted, skipped)
+                }
+                (None, DurationUnit::WorkingDays) => {
+                    let c = working_days(calendar, key, start, duration.amount).ok_or(from)?;
+                    due(c.at, c.counted, c.skipped)
+                }
+                (None, _) => {
+                    let added = calendar.add(start, duration).map_err(|_| from)?;
+                    due(
+                        added.due.to_utc(),
+                        added.counted.into(),
+                        added.skipped.into(),
+                    )
+                }
             }
         }
     };
-    Ok(Some(due))
+    Ok(Some(at))
+}
+
+/// The end of `amount` working days after the local day of `start`,
+/// through the cache; `None` if the calendar cannot count that far.
+fn working_days(
+    calendar: &Calendar,
+    key: CacheKey,
+    start: DateTime<Utc>,
+    amount: u32,
+) -> Option<Counted> {
+    let tz = calendar.tz();
+    let offset = TimeDelta::seconds(i64::from(offset_at(tz, start.naive_utc())));
+    let date = (start.naive_utc() + offset).date();
+    let slot = (date.num_days_from_ce().rem_euclid(SLOTS as i32)) as usize;
+    WORKING_DAYS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(Some(c)) = cache.get(slot) {
+            if c.calendar == key && c.amount == amount && c.date == date {
+                return Some(c.clone());
+            }
+        }
+        let added = calendar.working_days_after(start, amount).ok()?;
+        let counted = Counted {
+            calendar: key,
+            amount,
+            date,
+            at: added.due.to_utc(),
+            counted: added.counted.into(),
+            skipped: added.skipped.into(),
+        };
+        if let Some(entry) = cache.get_mut(slot) {
+            *entry = Some(counted.clone());
+        }
+        Some(counted)
+    })
 }

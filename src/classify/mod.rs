@@ -106,6 +106,23 @@ pub struct Classification {
     pub incident_number: Option<IncidentNumber>,
 }
 
+impl Default for Classification {
+    fn default() -> Self {
+        Classification {
+            level: None,
+            rule: None,
+            matched: Vec::new(),
+            declared: Declared::No,
+            trigger: None,
+            fired: Vec::new(),
+            agency: None,
+            due: None,
+            flags: Vec::new(),
+            incident_number: None,
+        }
+    }
+}
+
 /// A ruleset ready to classify records, with its allocation table and
 /// calendar. Cheap to share between threads.
 pub struct Classifier<'r> {
@@ -120,6 +137,8 @@ pub struct Classifier<'r> {
     agency_field: Option<FieldId>,
     level_field: Option<FieldId>,
     id_field: Option<FieldId>,
+    /// Names this classifier's calendar in the cache of due times.
+    due_cache: due::CacheKey,
 }
 
 impl<'r> Classifier<'r> {
@@ -149,6 +168,7 @@ impl<'r> Classifier<'r> {
             agency_field: ruleset.field_id("agency"),
             level_field: ruleset.field_id("level"),
             id_field: ruleset.field_id("id"),
+            due_cache: due::CacheKey::new(),
         }
     }
 
@@ -184,7 +204,23 @@ impl<'r> Classifier<'r> {
         record: &mut Record,
         fallback_id: &D,
     ) -> Classification {
-        let mut flags = Vec::new();
+        let mut out = Classification::default();
+        self.classify_into(record, fallback_id, &mut out);
+        out
+    }
+
+    /// [`classify`](Self::classify) into `out`, reusing its buffers: for
+    /// classifying many records one after another.
+    pub fn classify_into<D: std::fmt::Display + ?Sized>(
+        &self,
+        record: &mut Record,
+        fallback_id: &D,
+        out: &mut Classification,
+    ) {
+        out.matched.clear();
+        out.fired.clear();
+        out.flags.clear();
+        let flags = &mut out.flags;
         // Input never carries `agency` (it is derived), but a rule test or an
         // incident's attributes may state it; a stated agency stands.
         let stated = self.agency_field.is_some_and(|f| record.get(f).is_some());
@@ -211,14 +247,15 @@ impl<'r> Classifier<'r> {
             flags.push(Flag::Unallocated);
         }
 
-        let matched: Vec<usize> = self
-            .criteria_index
-            .candidates(record)
-            .iter()
-            .copied()
-            .filter(|i| self.ruleset.criterion(*i).when.matches(record))
-            .collect();
-        let rule = matched
+        out.matched.extend(
+            self.criteria_index
+                .candidates(record)
+                .iter()
+                .copied()
+                .filter(|i| self.ruleset.criterion(*i).when.matches(record)),
+        );
+        let rule = out
+            .matched
             .iter()
             .copied()
             .min_by_key(|i| (self.ruleset.criterion(*i).level.value, *i));
@@ -237,7 +274,7 @@ impl<'r> Classifier<'r> {
             }
         }
 
-        let (declared, trigger, fired) = self.declare(record, &mut flags);
+        let (declared, trigger) = self.declare(record, &mut out.fired, flags);
         let incident_number = match (declared, trigger) {
             (Declared::Yes, Some(t)) => {
                 let id: &dyn std::fmt::Display = match self.id_field.and_then(|f| record.get(f)) {
@@ -248,42 +285,39 @@ impl<'r> Classifier<'r> {
             }
             _ => None,
         };
-        let due = level.and_then(
-            |l| match due::compute(self.ruleset, &self.calendar, l, record) {
+        let due = level.and_then(|l| {
+            match due::compute(self.ruleset, &self.calendar, self.due_cache, l, record) {
                 Ok(due) => due,
                 Err(field) => {
                     flags.push(Flag::NoStartTime(field));
                     None
                 }
-            },
-        );
-        Classification {
-            level,
-            rule,
-            matched,
-            declared,
-            trigger,
-            fired,
-            agency,
-            due,
-            flags,
-            incident_number,
-        }
+            }
+        });
+        out.level = level;
+        out.rule = rule;
+        out.declared = declared;
+        out.trigger = trigger;
+        out.agency = agency;
+        out.due = due;
+        out.incident_number = incident_number;
     }
 
     fn declare(
         &self,
         record: &Record,
+        fired: &mut Vec<TriggerId>,
         flags: &mut Vec<Flag>,
-    ) -> (Declared, Option<TriggerId>, Vec<TriggerId>) {
-        let fired: Vec<TriggerId> = self
-            .trigger_index
-            .candidates(record)
-            .iter()
-            .copied()
-            .filter(|i| self.ruleset.trigger_at(*i).when.matches(record))
-            .map(TriggerId::from_index)
-            .collect();
+    ) -> (Declared, Option<TriggerId>) {
+        fired.extend(
+            self.trigger_index
+                .candidates(record)
+                .iter()
+                .copied()
+                .filter(|i| self.ruleset.trigger_at(*i).when.matches(record))
+                .map(TriggerId::from_index),
+        );
+        let fired: &[TriggerId] = fired;
         let overridden = |id: &TriggerId| {
             fired.iter().any(|other| {
                 self.ruleset
@@ -293,21 +327,25 @@ impl<'r> Classifier<'r> {
                     .any(|o| o.value == *id)
             })
         };
-        let effective = |effect: Effect| -> Vec<TriggerId> {
+        let effective = |effect: Effect| {
             fired
                 .iter()
                 .copied()
-                .filter(|t| self.ruleset.trigger(t).effect == effect && !overridden(t))
-                .collect()
+                .filter(move |t| self.ruleset.trigger(t).effect == effect && !overridden(t))
         };
-        let (declare, withhold) = (effective(Effect::Declare), effective(Effect::Withhold));
-        match (declare.first().copied(), withhold.first().copied()) {
+        match (
+            effective(Effect::Declare).next(),
+            effective(Effect::Withhold).next(),
+        ) {
             (Some(_), Some(_)) => {
-                flags.push(Flag::Conflict { declare, withhold });
-                (Declared::Review, None, fired)
+                flags.push(Flag::Conflict {
+                    declare: effective(Effect::Declare).collect(),
+                    withhold: effective(Effect::Withhold).collect(),
+                });
+                (Declared::Review, None)
             }
-            (Some(d), None) => (Declared::Yes, Some(d), fired),
-            (None, w) => (Declared::No, w, fired),
+            (Some(d), None) => (Declared::Yes, Some(d)),
+            (None, w) => (Declared::No, w),
         }
     }
 }
@@ -338,23 +376,22 @@ fn missing(
     if record.get(split.field).is_some() {
         return None;
     }
-    let open: Vec<usize> = split
-        .criteria
-        .iter()
-        .copied()
-        .filter(|c| {
+    let open = || {
+        split.criteria.iter().copied().filter(|c| {
             ruleset
                 .criterion(*c)
                 .when
                 .matches_ignoring(split.field, record)
         })
-        .collect();
-    let decides = open
-        .iter()
-        .any(|c| level.is_none_or(|l| ruleset.criterion(*c).level.value < l));
-    (decides && open.len() > 1).then_some(Flag::Missing {
+    };
+    // One pass to decide, a second only to list the criteria of a flag.
+    let (count, decides) = open().fold((0usize, false), |(n, decides), c| {
+        let more_severe = level.is_none_or(|l| ruleset.criterion(c).level.value < l);
+        (n + 1, decides || more_severe)
+    });
+    (decides && count > 1).then(|| Flag::Missing {
         field: split.field,
-        criteria: open,
+        criteria: open().collect(),
     })
 }
 

@@ -267,7 +267,10 @@ fn outcome(
             .trigger
             .map(|t| ruleset.trigger(t).id.value.clone())
             .unwrap_or_default(),
-        due_by: c.due.map(|d| format_time(&d.at)).unwrap_or_default(),
+        due_by: c
+            .due
+            .map(|d| format_time(&d.at_local()))
+            .unwrap_or_default(),
         reason: String::new(),
     }
 }

@@ -103,7 +103,7 @@ impl<'r> Mapper<'r> {
     ) -> Result<(), MapError> {
         record.clear();
         let fields = columns.iter().copied().zip(cells).map(|(field, text)| {
-            let text = text.trim();
+            let text = crate::record::trim(text);
             (field, (!text.is_empty()).then_some(text))
         });
         self.fill(fields, record)?;

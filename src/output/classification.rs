@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::Sink;
-use super::cells::{CellEscaping, CellWriter};
+use super::cells::CellEscaping;
 use crate::check::from_units;
 use crate::classify::{Classification, Classifier, Flag, format_time};
 use crate::input::Origin;
@@ -128,7 +128,7 @@ pub fn row(
         due_by: outcome
             .due
             .as_ref()
-            .map(|d| format_time(&d.at))
+            .map(|d| format_time(&d.at_local()))
             .unwrap_or_default(),
         flags: outcome
             .flags
@@ -269,7 +269,7 @@ pub fn write_row(
     let trigger = outcome.trigger.map(|t| ruleset.trigger(t));
     due.clear();
     if let Some(d) = &outcome.due {
-        write_local(due, d.at.to_utc(), d.at.timezone());
+        write_local(due, d.at, d.tz);
     }
     flags.clear();
     for (i, flag) in outcome.flags.iter().enumerate() {
@@ -278,22 +278,26 @@ pub fn write_row(
         }
         flags.push_str(&describe_flag(classifier, flag));
     }
-    let result = buffer.csv_writer().write_row([
-        id,
-        occurred,
-        agency,
-        level,
-        category,
-        signature,
-        outcome.declared.as_str(),
-        trigger.map_or("", |t| t.id.value.as_str()),
-        criterion.map_or("", |c| c.id.value.as_str()),
-        criterion.map_or("", |c| c.citation.value.as_str()),
-        due,
-        flags,
-    ]);
+    super::csv_row::push_row(
+        &mut buffer.bytes,
+        &[
+            id,
+            occurred,
+            agency,
+            level,
+            category,
+            signature,
+            outcome.declared.as_str(),
+            trigger.map_or("", |t| t.id.value.as_str()),
+            criterion.map_or("", |c| c.id.value.as_str()),
+            criterion.map_or("", |c| c.citation.value.as_str()),
+            due,
+            flags,
+        ],
+        buffer.escaping,
+    );
     buffer.scratch = scratch;
-    result
+    Ok(())
 }
 
 /// The fields a CSV row shows, found once.
@@ -387,8 +391,6 @@ pub struct RowBuffer {
     /// Text of the row being written, kept from row to row.
     scratch: [String; 6],
     bytes: Vec<u8>,
-    /// The CSV encoder while rows are being appended; it owns `bytes` then.
-    csv: Option<CellWriter<Vec<u8>>>,
     /// How CSV cells are guarded against formula injection.
     escaping: CellEscaping,
 }
@@ -402,7 +404,6 @@ impl RowBuffer {
             fields: None,
             scratch: Default::default(),
             bytes: Vec::new(),
-            csv: None,
             escaping,
         }
     }
@@ -417,20 +418,24 @@ impl RowBuffer {
         match self.format {
             RowFormat::Csv => {
                 let flags = row.flags.join("; ");
-                self.csv_writer().write_row([
-                    &row.id,
-                    &row.occurred_at,
-                    &row.agency,
-                    &row.level,
-                    &row.category,
-                    &row.signature,
-                    &row.declared,
-                    &row.trigger,
-                    &row.rule,
-                    &row.citation,
-                    &row.due_by,
-                    &flags,
-                ])?;
+                super::csv_row::push_row(
+                    &mut self.bytes,
+                    &[
+                        &row.id,
+                        &row.occurred_at,
+                        &row.agency,
+                        &row.level,
+                        &row.category,
+                        &row.signature,
+                        &row.declared,
+                        &row.trigger,
+                        &row.rule,
+                        &row.citation,
+                        &row.due_by,
+                        &flags,
+                    ],
+                    self.escaping,
+                );
             }
             RowFormat::Jsonl => {
                 serde_json::to_writer(&mut self.bytes, row)?;
@@ -440,17 +445,8 @@ impl RowBuffer {
         Ok(())
     }
 
-    fn csv_writer(&mut self) -> &mut CellWriter<Vec<u8>> {
-        let (bytes, escaping) = (&mut self.bytes, self.escaping);
-        self.csv
-            .get_or_insert_with(|| CellWriter::new(std::mem::take(bytes), escaping))
-    }
-
     /// The bytes of the rows appended so far.
     pub fn bytes(&mut self) -> io::Result<&[u8]> {
-        if let Some(writer) = self.csv.take() {
-            self.bytes = writer.into_inner()?;
-        }
         Ok(&self.bytes)
     }
 

@@ -6,6 +6,7 @@ mod atomic;
 pub mod cells;
 pub mod ci;
 pub mod classification;
+mod csv_row;
 pub mod diff;
 pub mod findings;
 pub mod paths;

@@ -5,7 +5,7 @@ mod value;
 
 pub use value::{
     Value, ValueError, format_number, parse_bool, parse_ip, parse_money, parse_timestamp,
-    parse_value,
+    parse_value, trim,
 };
 
 use crate::ruleset::model::{FieldDef, FieldId};

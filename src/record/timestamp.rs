@@ -6,7 +6,9 @@
 //! which gives the same result for these spellings, only slower.
 //! [`write_local`] writes an instant in a zone as `%Y-%m-%dT%H:%M:%S%:z`,
 //! looking up the zone's offset through a small per-thread cache keyed by
-//! the UTC hour; an hour during which the offset changes is never cached.
+//! the UTC day; a day during which the offset changes is never cached.
+//! [`resolve_naive`] resolves a naive local time through a similar cache
+//! keyed by the local day.
 
 use std::cell::RefCell;
 use std::fmt::Write as _;
@@ -92,38 +94,106 @@ pub fn parse_fixed(text: &str) -> Option<Fixed> {
     }
 }
 
-/// Entries of the per-thread offset cache.
+/// Entries of each per-thread offset cache: days, so about eleven years.
 const CACHE_SLOTS: usize = 4096;
 
+/// A zone's offset throughout one day, or `None` when it changes that day.
+type DaySlot = Option<(Tz, i64, Option<i32>)>;
+
 thread_local! {
-    /// (zone, UTC hour) -> the zone's offset in seconds throughout that hour.
-    static OFFSETS: RefCell<Vec<Option<(Tz, i64, i32)>>> = RefCell::new(vec![None; CACHE_SLOTS]);
+    /// (zone, UTC day) -> the zone's offset in seconds throughout that day.
+    static UTC_DAYS: RefCell<Vec<DaySlot>> = RefCell::new(vec![None; CACHE_SLOTS]);
+    /// (zone, local day) -> the one offset of every local time of that day.
+    static LOCAL_DAYS: RefCell<Vec<DaySlot>> = RefCell::new(vec![None; CACHE_SLOTS]);
 }
 
-/// The UTC offset of `tz` at `utc`, in seconds.
-pub fn offset_at(tz: Tz, utc: NaiveDateTime) -> i32 {
-    let exact = |at: NaiveDateTime| tz.offset_from_utc_datetime(&at).fix().local_minus_utc();
-    let hour = utc.and_utc().timestamp().div_euclid(3600);
-    let slot = hour.rem_euclid(CACHE_SLOTS as i64) as usize;
-    OFFSETS.with(|cache| {
+/// Looks `day` of `tz` up in `cache`, filling the slot with `fill(day)` on
+/// a miss. `None`: the offset is not the same all day.
+fn cached_day(
+    cache: &'static std::thread::LocalKey<RefCell<Vec<DaySlot>>>,
+    tz: Tz,
+    day: i64,
+    fill: impl FnOnce(i64) -> Option<i32>,
+) -> Option<i32> {
+    let slot = day.rem_euclid(CACHE_SLOTS as i64) as usize;
+    cache.with(|cache| {
         let mut cache = cache.borrow_mut();
-        if let Some(Some((zone, cached_hour, offset))) = cache.get(slot) {
-            if *zone == tz && *cached_hour == hour {
+        if let Some(Some((zone, cached_day, offset))) = cache.get(slot) {
+            if *zone == tz && *cached_day == day {
                 return *offset;
             }
         }
-        let offset = exact(utc);
-        let start = DateTime::from_timestamp(hour * 3600, 0).map(|t| t.naive_utc());
-        let end = DateTime::from_timestamp(hour * 3600 + 3599, 0).map(|t| t.naive_utc());
-        if let (Some(start), Some(end)) = (start, end) {
-            if exact(start) == offset && exact(end) == offset {
-                if let Some(entry) = cache.get_mut(slot) {
-                    *entry = Some((tz, hour, offset));
-                }
-            }
+        let offset = fill(day);
+        if let Some(entry) = cache.get_mut(slot) {
+            *entry = Some((tz, day, offset));
         }
         offset
     })
+}
+
+/// The offset of `tz` at the UTC instant `seconds` since the epoch.
+fn exact_utc(tz: Tz, seconds: i64) -> Option<i32> {
+    let at = DateTime::from_timestamp(seconds, 0)?.naive_utc();
+    Some(tz.offset_from_utc_datetime(&at).fix().local_minus_utc())
+}
+
+/// The UTC offset of `tz` at `utc`, in seconds.
+///
+/// Cached per UTC day: a day is cached when the offset is the same at its
+/// start and at the end of each of its hours (so no change within it,
+/// short of two that cancel out within an hour); a day with a change is looked up
+/// exactly every time.
+pub fn offset_at(tz: Tz, utc: NaiveDateTime) -> i32 {
+    let exact = |at: NaiveDateTime| tz.offset_from_utc_datetime(&at).fix().local_minus_utc();
+    let day = utc.and_utc().timestamp().div_euclid(86_400);
+    let uniform = |day: i64| {
+        let first = exact_utc(tz, day * 86_400)?;
+        (1..=24)
+            .map(|h| day * 86_400 + h * 3600 - 1)
+            .all(|s| exact_utc(tz, s) == Some(first))
+            .then_some(first)
+    };
+    cached_day(&UTC_DAYS, tz, day, uniform).unwrap_or_else(|| exact(utc))
+}
+
+/// The offset that every local time of `date` in `tz` has, if the local
+/// time at the start and end of each of its hours names exactly one
+/// instant, all at that offset (so no clock change that day, short of two
+/// that cancel out within an hour).
+fn uniform_local_day(tz: Tz, date: NaiveDate) -> Option<i32> {
+    let single = |h: u32, m: u32, s: u32| {
+        let naive = date.and_hms_opt(h, m, s)?;
+        match tz.from_local_datetime(&naive) {
+            chrono::MappedLocalTime::Single(t) => Some(t.offset().fix().local_minus_utc()),
+            _ => None,
+        }
+    };
+    let first = single(0, 0, 0)?;
+    (0..24)
+        .map(|h| (h, 59, 59))
+        .all(|(h, m, s)| single(h, m, s) == Some(first))
+        .then_some(first)
+}
+
+/// The instant at which the wall clocks of `tz` show `naive`, as
+/// [`crate::calendar::resolve_local`] gives it (with its offset fixed), but
+/// through a per-thread cache of the offset of each local day without a
+/// clock change. Days with one are resolved exactly, and refused the same
+/// way when the time is skipped or repeated.
+pub fn resolve_naive(
+    tz: Tz,
+    naive: NaiveDateTime,
+) -> Result<DateTime<FixedOffset>, crate::calendar::LocalTimeError> {
+    let date = naive.date();
+    let day = i64::from(date.num_days_from_ce());
+    let cached = cached_day(&LOCAL_DAYS, tz, day, |_| uniform_local_day(tz, date));
+    match cached.and_then(FixedOffset::east_opt) {
+        Some(offset) => match offset.from_local_datetime(&naive) {
+            chrono::MappedLocalTime::Single(t) => Ok(t),
+            _ => crate::calendar::resolve_local(tz, naive).map(|t| t.fixed_offset()),
+        },
+        None => crate::calendar::resolve_local(tz, naive).map(|t| t.fixed_offset()),
+    }
 }
 
 /// Writes `at` in `tz` as `%Y-%m-%dT%H:%M:%S%:z` (seconds truncated).
@@ -139,22 +209,25 @@ pub fn write_local(out: &mut String, at: DateTime<Utc>, tz: Tz) {
         );
         return;
     }
-    let digit = |value: u32, place: u32| char::from(b'0' + (value / place % 10) as u8);
-    let mut put = |value: u32, width: u32, then: Option<char>| {
-        for place in (0..width).rev().map(|p| 10u32.pow(p)) {
-            out.push(digit(value, place));
-        }
-        out.extend(then);
-    };
     let minutes = offset.unsigned_abs() / 60;
-    put(year as u32, 4, Some('-'));
-    put(local.month(), 2, Some('-'));
-    put(local.day(), 2, Some('T'));
-    put(local.hour(), 2, Some(':'));
-    put(local.minute(), 2, Some(':'));
-    put(local.second(), 2, Some(if offset < 0 { '-' } else { '+' }));
-    put(minutes / 60, 2, Some(':'));
-    put(minutes % 60, 2, None);
+    let two = |n: u32| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
+    let year = year as u32;
+    let [y0, y1] = two(year / 100);
+    let [y2, y3] = two(year);
+    let [mo0, mo1] = two(local.month());
+    let [d0, d1] = two(local.day());
+    let [h0, h1] = two(local.hour());
+    let [mi0, mi1] = two(local.minute());
+    let [s0, s1] = two(local.second());
+    let sign = if offset < 0 { b'-' } else { b'+' };
+    let [oh0, oh1] = two(minutes / 60);
+    let [om0, om1] = two(minutes % 60);
+    let text = [
+        y0, y1, y2, y3, b'-', mo0, mo1, b'-', d0, d1, b'T', h0, h1, b':', mi0, mi1, b':', s0, s1,
+        sign, oh0, oh1, b':', om0, om1,
+    ];
+    // ASCII digits and punctuation only.
+    out.push_str(std::str::from_utf8(&text).unwrap_or_default());
 }
 
 #[cfg(test)]
@@ -221,5 +294,19 @@ mod tests {
         out.clear();
         write_local(&mut out, at, kolkata);
         assert_eq!(out, chrono_local(at, kolkata));
+    }
+
+    #[test]
+    fn naive_times_resolve_as_the_strict_resolver_resolves_them() {
+        let start = NaiveDate::from_ymd_opt(2026, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0));
+        let mut at = start.expect("a time");
+        for zone in ["America/New_York", "Australia/Lord_Howe", "Asia/Kolkata"] {
+            let tz: Tz = zone.parse().expect("a zone");
+            for _ in 0..(366 * 24 * 60 / 13) {
+                let expected = crate::calendar::resolve_local(tz, at).map(|t| t.fixed_offset());
+                assert_eq!(resolve_naive(tz, at), expected, "{zone} {at}");
+                at += chrono::TimeDelta::minutes(13);
+            }
+        }
     }
 }

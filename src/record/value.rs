@@ -70,6 +70,30 @@ pub enum ValueError {
     LocalTime(#[from] LocalTimeError),
 }
 
+/// `text` without leading and trailing whitespace, exactly as
+/// [`str::trim`] gives it, but with a byte loop for the ASCII whitespace of
+/// ordinary cells; text that starts or ends with another character after
+/// that goes through `str::trim` for the Unicode spaces.
+pub fn trim(text: &str) -> &str {
+    let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+    let bytes = text.as_bytes();
+    let start = bytes.iter().position(|b| !space(b)).unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !space(b))
+        .map_or(start, |i| i + 1);
+    match (
+        bytes.get(start),
+        end.checked_sub(1).and_then(|i| bytes.get(i)),
+    ) {
+        (Some(first), Some(last)) if first.is_ascii() && last.is_ascii() => {
+            text.get(start..end).unwrap_or_default()
+        }
+        (None, _) => "",
+        _ => text.trim(),
+    }
+}
+
 /// Reads `text` (already known non-empty) as a value of `ty`.
 ///
 /// Naive timestamps are read in `tz`; a naive time that does not exist or is
@@ -80,7 +104,7 @@ pub fn parse_value(
     tz: Tz,
     range: (Option<f64>, Option<f64>),
 ) -> Result<Value, ValueError> {
-    let text = text.trim();
+    let text = trim(text);
     match ty {
         FieldType::String => Ok(Value::Str(text.into())),
         FieldType::Enum(spec) => {
@@ -177,7 +201,7 @@ pub fn parse_money(text: &str) -> Option<f64> {
 /// after the address (`192.0.2.1:80`, `[2001:db8::1]:443`), as Snort writes
 /// `src_ap`, is dropped.
 pub fn parse_ip(text: &str) -> Option<IpAddr> {
-    let text = text.trim();
+    let text = trim(text);
     let ip: IpAddr = match text.parse() {
         Ok(ip) => ip,
         Err(_) => {
@@ -203,11 +227,11 @@ pub fn parse_ip(text: &str) -> Option<IpAddr> {
 /// naive local time read in `tz`: `YYYY-MM-DD HH:MM[:SS[.f]]`, Snort's
 /// `MM/DD/YY-HH:MM:SS.f`, or a bare date (midnight).
 pub fn parse_timestamp(text: &str, tz: Tz) -> Result<DateTime<FixedOffset>, ValueError> {
-    let text = text.trim();
+    let text = trim(text);
     match super::timestamp::parse_fixed(text) {
         Some(super::timestamp::Fixed::Offset(t)) => return Ok(t),
         Some(super::timestamp::Fixed::Naive(naive)) => {
-            return Ok(resolve_local(tz, naive)?.fixed_offset());
+            return Ok(super::timestamp::resolve_naive(tz, naive)?);
         }
         None => {}
     }
@@ -284,6 +308,25 @@ pub fn format_number(n: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_is_str_trim() {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "\t\x0Ba b\r\n",
+            "\u{a0}x\u{a0}",
+            " \u{2003}",
+            "é ",
+            " é",
+            "\u{85}",
+            "x\u{3000}",
+        ] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
+    }
 
     #[test]
     fn money_spellings() {

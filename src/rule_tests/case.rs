@@ -114,7 +114,7 @@ pub fn execute(
                 rule: outcome.rule.map(name),
                 trigger: outcome.trigger.map(trigger_name),
                 conflicting,
-                due_by: outcome.due.map(|d| d.at),
+                due_by: outcome.due.map(|d| d.at_local()),
                 incident_number: outcome.incident_number.map(|n| n.to_string()),
                 flags: outcome.flags.iter().map(flag_kind).collect(),
                 record,

@@ -332,7 +332,7 @@ pub struct EnumSpec {
 impl EnumSpec {
     /// The index of a code or alias, ignoring case.
     pub fn lookup(&self, text: &str) -> Option<u32> {
-        let text = text.trim();
+        let text = crate::record::trim(text);
         self.values
             .iter()
             .position(|v| v.code.eq_ignore_ascii_case(text))

@@ -105,6 +105,7 @@ pub(super) fn process(ctx: &InputContext<'_, '_>, chunk: &Chunk, out: &mut Outpu
     let mut worker = Worker {
         ctx,
         record: Record::with_fields(ruleset.fields.len()),
+        outcome: Classification::default(),
         rows,
         notes: &mut out.notes,
         counts: &mut out.counts,
@@ -161,6 +162,8 @@ pub(super) fn process(ctx: &InputContext<'_, '_>, chunk: &Chunk, out: &mut Outpu
 struct Worker<'w, 'a, 'r> {
     ctx: &'w InputContext<'a, 'r>,
     record: Record,
+    /// The last record's classification, its buffers reused.
+    outcome: Classification,
     rows: &'w mut RowBuffer,
     notes: &'w mut Vec<Note>,
     counts: &'w mut Counts,
@@ -202,7 +205,8 @@ impl Worker<'_, '_, '_> {
     fn classify(&mut self, origin: &Origin) {
         let classifier = self.ctx.classifier;
         let ruleset = classifier.ruleset();
-        let outcome = classifier.classify(&mut self.record, origin);
+        let mut outcome = std::mem::take(&mut self.outcome);
+        classifier.classify_into(&mut self.record, origin, &mut outcome);
         self.count(&outcome);
         let per_record = outcome
             .trigger
@@ -216,6 +220,7 @@ impl Worker<'_, '_, '_> {
         }
         // Encoding into memory cannot fail.
         let _ = write_row(self.rows, classifier, &self.record, &outcome, origin);
+        self.outcome = outcome;
     }
 
     fn count(&mut self, outcome: &Classification) {
