@@ -261,7 +261,19 @@ pub fn open(
             })?
         }
     };
-    let stream: ItemStream = match format {
+    Ok((from_reader(reader, name, format, options)?, format))
+}
+
+/// Reads an already opened input of a known format: the readers behind
+/// [`open`], for input that is not a file (bytes in memory, a fuzzer's
+/// test case). `name` is what origins and errors call the input.
+pub fn from_reader(
+    reader: Box<dyn BufRead + Send>,
+    name: Arc<str>,
+    format: InputFormat,
+    options: &ReadOptions,
+) -> Result<ItemStream, InputError> {
+    Ok(match format {
         InputFormat::Csv => Box::new(table::TableReader::canonical(reader, name)?),
         InputFormat::Snort => Box::new(table::TableReader::headerless(
             reader,
@@ -270,8 +282,7 @@ pub fn open(
         )?),
         InputFormat::Jsonl => Box::new(json::JsonReader::new(reader, name, false)),
         InputFormat::Suricata => Box::new(json::JsonReader::new(reader, name, true)),
-    };
-    Ok((stream, format))
+    })
 }
 
 /// Reads at most `limit` bytes up to and including the next `\n`. Returns
