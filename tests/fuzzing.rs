@@ -106,3 +106,26 @@ fn history_read_bytes_reads_both_layouts_from_memory() {
     assert!(histories.rejects.is_empty(), "{:?}", histories.rejects);
     assert!(histories.incidents.len() >= 2);
 }
+
+/// Found by the `check` and `ruleset` targets as timeouts (35 s under
+/// AddressSanitizer): the alias-bomb fixture cut after its seventh list,
+/// which expands to 9^7 nodes. It is refused at the node budget, in 0.2 s
+/// in a release build; the test pins that it stays a budget error.
+#[test]
+fn a_seven_level_alias_bomb_the_fuzzer_found_stops_at_the_node_budget() {
+    let mut text =
+        String::from("id: alias-bomb\ntitle: Aliases that multiply\ntimezone: UTC\nlists:\n");
+    text.push_str("  a: {values: &a [x, x, x, x, x, x, x, x, x]}\n");
+    for (name, previous) in ["b", "c", "d", "e", "f", "g"]
+        .iter()
+        .zip(["a", "b", "c", "d", "e", "f"])
+    {
+        let aliases = vec![format!("*{previous}"); 9].join(", ");
+        text.push_str(&format!("  {name}: {{values: &{name} [{aliases}]}}\n"));
+    }
+    let error = docket::ruleset::load_bytes(Path::new("bomb.yaml"), text.into_bytes())
+        .expect_err("an alias bomb is an error");
+    assert_eq!(codes(&error), [Code::YamlBudget]);
+    let message = &error.diagnostics.iter().next().unwrap().message;
+    assert!(message.contains("more than 250000 YAML nodes"), "{message}");
+}

@@ -64,5 +64,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let classifier = docket::classify::Classifier::new(&ruleset, None);
-    docket_fuzz::classify_bytes(&classifier, records, docket::input::InputFormat::Jsonl);
+    docket_fuzz::classify_bytes(
+        &classifier,
+        records,
+        docket::input::InputFormat::Jsonl,
+        true,
+    );
 });

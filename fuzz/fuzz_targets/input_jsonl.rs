@@ -1,5 +1,5 @@
 //! The jsonl reader, and what follows it in `docket classify`: every
-//! record mapped, classified, explained and written as rows, with the USDA
+//! record mapped, classified and written as rows, with the USDA
 //! ruleset. Checks that every record read is classified, rejected or
 //! skipped, and that every non-blank line is one record read.
 #![no_main]
@@ -11,6 +11,7 @@ fuzz_target!(|data: &[u8]| {
         docket_fuzz::usda_classifier(),
         data,
         docket::input::InputFormat::Jsonl,
+        false,
     );
     let first = data.iter().find(|b| !b.is_ascii_whitespace());
     let has_bom = data.windows(3).any(|w| w == b"\xEF\xBB\xBF");

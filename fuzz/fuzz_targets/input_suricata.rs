@@ -1,5 +1,5 @@
 //! The suricata reader, and what follows it in `docket classify`: every
-//! record mapped, classified, explained and written as rows, with the USDA
+//! record mapped, classified and written as rows, with the USDA
 //! ruleset. Checks that every record read is classified, rejected or skipped.
 #![no_main]
 
@@ -10,5 +10,6 @@ fuzz_target!(|data: &[u8]| {
         docket_fuzz::usda_classifier(),
         data,
         docket::input::InputFormat::Suricata,
+        false,
     );
 });

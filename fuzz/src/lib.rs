@@ -91,14 +91,17 @@ pub struct Counts {
     pub skipped: u64,
 }
 
-/// Reads `bytes` as `format` with `ruleset`, then maps, classifies and
-/// explains every record and builds its output rows, as `docket classify`
-/// and `docket explain` do. `None` when the input as a whole is refused
-/// (an unreadable header, say), which is a clean error, not a crash.
+/// Reads `bytes` as `format` with `ruleset`, then maps and classifies every
+/// record and builds its output rows, as `docket classify` does, and with
+/// `explain` traces it too, as `docket explain` does (tracing is most of
+/// the work under instrumentation, so the reader targets leave it to the
+/// condition target). `None` when the input as a whole is refused (an
+/// unreadable header, say), which is a clean error, not a crash.
 pub fn classify_bytes(
     classifier: &Classifier<'_>,
     bytes: &[u8],
     format: InputFormat,
+    explain: bool,
 ) -> Option<Counts> {
     let ruleset = classifier.ruleset();
     let _ = input::detect(
@@ -142,8 +145,10 @@ pub fn classify_bytes(
             let row = classification::row(classifier, &record, &outcome, &raw.origin, detailed);
             serde_json::to_string(&row).expect("a row serialises");
         }
-        let explanation = docket::explain::explain(classifier, &record, &outcome, &raw.origin);
-        let _ = explanation.render_text();
+        if explain {
+            let explanation = docket::explain::explain(classifier, &record, &outcome, &raw.origin);
+            let _ = explanation.render_text();
+        }
         counts.classified += 1;
     }
     assert_eq!(
