@@ -12,6 +12,9 @@
 # the corpus grows in fuzz/corpus/TARGET/ from one run to the next. Exits 1
 # if any target crashed.
 set -euo pipefail
+# Nothing here reads the terminal, and cargo's probe of rustc (`rustc -`)
+# must not read whatever a calling job leaves on standard input.
+exec </dev/null
 cd "$(dirname "$0")"
 fuzz_dir=$(pwd)
 repo=$(cd .. && pwd)
@@ -102,7 +105,7 @@ for target in "${targets[@]}"; do
     # node budget stops in 0.2 s takes 35 s), and the machine may be shared.
     if cargo fuzz run --sanitizer "$sanitizer" "$target" "$fuzz_dir/corpus/$target" -- \
         -max_total_time="$seconds" -timeout=60 -rss_limit_mb=2048 -print_final_stats=1 \
-        </dev/null >"$fuzz_dir/artifacts/$target.log" 2>&1; then
+        >"$fuzz_dir/artifacts/$target.log" 2>&1; then
         grep -E '^Done' "$fuzz_dir/artifacts/$target.log" || true
     else
         echo "   CRASH after $((SECONDS - started))s: see fuzz/artifacts/$target.log and fuzz/artifacts/$target/"
