@@ -115,7 +115,14 @@ impl<'r> HistoryReader<'r> {
             }
             std::fs::read(path).map_err(io)?
         };
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        self.read_bytes(name, &bytes)
+    }
+
+    /// Reads one history already in memory, as [`read`](Self::read) does a
+    /// file: JSON lines if it starts with `{`, otherwise a long CSV. `name`
+    /// is what origins and errors call it.
+    pub fn read_bytes(&mut self, name: Arc<str>, bytes: &[u8]) -> Result<(), InputError> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
             Some(b'{') => self.read_json_lines(bytes, &name),
             Some(_) => self.read_csv(bytes, &name),

@@ -320,6 +320,18 @@ fn open_reader(
     Ok((reader, format, name))
 }
 
+/// Reads an already opened input of a known format: the readers behind
+/// [`open`], for input that is not a file (bytes in memory, a fuzzer's
+/// test case). `name` is what origins and errors call the input.
+pub fn from_reader(
+    reader: Box<dyn BufRead + Send>,
+    name: Arc<str>,
+    format: InputFormat,
+    options: &ReadOptions,
+) -> Result<ItemStream, InputError> {
+    stream(reader, format, name, options)
+}
+
 /// The items of an opened input.
 fn stream(
     reader: Box<dyn BufRead + Send>,

@@ -1,5 +1,6 @@
 //! Loading a ruleset: reading files, following includes, running the passes.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::lower::definitions::Definitions;
@@ -41,12 +42,28 @@ pub fn load(path: &Path) -> Result<Ruleset, LoadError> {
     } else {
         path.to_path_buf()
     };
+    load_root(root_path, None)
+}
+
+/// Loads a ruleset whose root file is `bytes` rather than the file at
+/// `path`, exactly as [`load`] would load that file: the same size and
+/// UTF-8 checks, and its includes read from disk relative to `path`. For
+/// rules that do not come from a file (a fuzzer's test case, an editor's
+/// unsaved buffer).
+pub fn load_bytes(path: &Path, bytes: Vec<u8>) -> Result<Ruleset, LoadError> {
+    load_root(path.to_path_buf(), Some(bytes))
+}
+
+/// Loads the ruleset rooted at `root_path`, whose content is `given` when
+/// it is not to be read from disk.
+fn load_root(root_path: PathBuf, given: Option<Vec<u8>>) -> Result<Ruleset, LoadError> {
     let mut sources = SourceMap::new();
     let mut diagnostics = Diagnostics::new();
     let mut files = Vec::new();
     let mut stack = Vec::new();
     load_file(
         &root_path,
+        given,
         None,
         &mut sources,
         &mut diagnostics,
@@ -135,6 +152,7 @@ pub fn load(path: &Path) -> Result<Ruleset, LoadError> {
 /// cycles; a file reached twice by different paths (a diamond) is read once.
 fn load_file(
     path: &Path,
+    given: Option<Vec<u8>>,
     included_at: Option<Span>,
     sources: &mut SourceMap,
     diagnostics: &mut Diagnostics,
@@ -171,7 +189,7 @@ fn load_file(
     }) {
         return;
     }
-    let text = match read_text(path) {
+    let text = match given.map_or_else(|| read_text(path), |bytes| decode_text(path, bytes)) {
         Ok(text) => text,
         Err(message) => {
             let diagnostic = match included_at {
@@ -199,6 +217,7 @@ fn load_file(
     for (target, span) in includes {
         load_file(
             &base.join(target),
+            None,
             Some(span),
             sources,
             diagnostics,
@@ -249,7 +268,22 @@ pub(crate) fn read_text(path: &Path) -> Result<String, String> {
             metadata.len()
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_RULE_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("cannot read {shown}: {e}"))?;
+    decode_text(path, bytes)
+}
+
+/// Checks the size of a rule file's bytes and decodes them as UTF-8,
+/// without a leading byte-order mark.
+fn decode_text(path: &Path, bytes: Vec<u8>) -> Result<String, String> {
+    let shown = path.display();
+    if bytes.len() as u64 > MAX_RULE_FILE_BYTES {
+        return Err(format!(
+            "{shown} is more than {MAX_RULE_FILE_BYTES} bytes; rule files are limited to that"
+        ));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let before = e.as_bytes().get(..valid).unwrap_or_default();

@@ -13,5 +13,5 @@ pub mod shape;
 pub mod symbols;
 pub mod yaml;
 
-pub use load::{LoadError, ROOT_FILE, load};
+pub use load::{LoadError, ROOT_FILE, load, load_bytes};
 pub use model::Ruleset;
