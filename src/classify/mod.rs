@@ -234,9 +234,7 @@ impl<'r> Classifier<'r> {
         if let (Some(field), false) = (self.agency_field, stated) {
             record.set(
                 field,
-                agency
-                    .as_ref()
-                    .map(|a| Value::Str(a.agency.as_ref().into())),
+                agency.as_ref().map(|a| Value::Str(Arc::clone(&a.agency))),
             );
         }
         if agency.is_none()

@@ -96,12 +96,8 @@ impl<R: Read> Read for LineIndex<R> {
         let n = self.inner.read(buf)?;
         let start = self.offset;
         let read = buf.get(..n).unwrap_or_default();
-        self.pending.extend(
-            read.iter()
-                .enumerate()
-                .filter(|(_, b)| **b == b'\n')
-                .map(|(i, _)| start + i as u64),
-        );
+        self.pending
+            .extend(memchr::memchr_iter(b'\n', read).map(|i| start + i as u64));
         self.offset += n as u64;
         Ok(n)
     }

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
@@ -12,8 +13,9 @@ use crate::ruleset::model::FieldType;
 /// The value of one field of a record.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
-    /// Text, as given.
-    Str(Box<str>),
+    /// Text, as given; shared, so a value taken from elsewhere (the agency
+    /// of the allocation table) is not copied per record.
+    Str(Arc<str>),
     /// An enumeration code, by index into the field's codes.
     Enum(u32),
     /// A boolean.

@@ -327,12 +327,51 @@ pub struct EnumSpec {
     pub values: Vec<EnumValue>,
     /// Other spellings (lowercased) and the code index they stand for.
     pub aliases: Vec<(String, u32)>,
+    /// The codes as written, bucketed by length in bytes, each with the
+    /// index [`lookup`](Self::lookup) gives it (the first code equal to it
+    /// ignoring ASCII case): a cell spelled exactly as the ruleset spells it
+    /// is found by comparing it with the few codes of its length.
+    exact: Vec<Vec<(Box<str>, u32)>>,
 }
 
 impl EnumSpec {
+    /// An enumeration of `values`, with `aliases` (lowercased) for them.
+    pub fn new(values: Vec<EnumValue>, aliases: Vec<(String, u32)>) -> Self {
+        let mut exact: Vec<Vec<(Box<str>, u32)>> = Vec::new();
+        for value in &values {
+            let first = values
+                .iter()
+                .position(|v| v.code.eq_ignore_ascii_case(&value.code))
+                .and_then(|i| u32::try_from(i).ok());
+            let len = value.code.len();
+            if exact.len() <= len {
+                exact.resize_with(len + 1, Vec::new);
+            }
+            if let (Some(first), Some(bucket)) = (first, exact.get_mut(len)) {
+                if !bucket.iter().any(|(code, _)| **code == *value.code) {
+                    bucket.push((value.code.as_str().into(), first));
+                }
+            }
+        }
+        EnumSpec {
+            values,
+            aliases,
+            exact,
+        }
+    }
+
     /// The index of a code or alias, ignoring case.
     pub fn lookup(&self, text: &str) -> Option<u32> {
         let text = crate::record::trim(text);
+        let exact = self.exact.get(text.len()).and_then(|bucket| {
+            bucket
+                .iter()
+                .find(|(code, _)| **code == *text)
+                .map(|(_, index)| *index)
+        });
+        if exact.is_some() {
+            return exact;
+        }
         self.values
             .iter()
             .position(|v| v.code.eq_ignore_ascii_case(text))

@@ -551,10 +551,7 @@ impl Definitions {
             .collect();
         self.fields.push(FieldDef {
             name: Spanned::new("level".to_owned(), builtin),
-            ty: FieldType::Enum(EnumSpec {
-                values,
-                aliases: Vec::new(),
-            }),
+            ty: FieldType::Enum(EnumSpec::new(values, Vec::new())),
             title: Some("Level decided by the criteria".to_owned()),
             citation: None,
             fallback: None,
@@ -709,7 +706,7 @@ fn read_enum(cx: &mut Cx<'_>, r: &MapReader<'_>, name: &Spanned<String>) -> Opti
         ));
         return None;
     }
-    Some(EnumSpec { values, aliases })
+    Some(EnumSpec::new(values, aliases))
 }
 
 fn parse_timezone(cx: &mut Cx<'_>, text: &Spanned<String>) -> Option<Spanned<Tz>> {
