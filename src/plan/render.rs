@@ -127,15 +127,20 @@ pub fn write_markdown(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
     Ok(())
 }
 
-fn write_units_header(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
-    writeln!(out, "# Significant-event plan: {}\n", plan.title)?;
+/// The line that says when E is and which ruleset's timeline the plan follows.
+fn write_clock_line(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
     writeln!(
         out,
         "E = `{}` at {}. Timeline from the ruleset {}; every step cites the policy.\n",
         plan.start_event,
         plan.start_at.to_rfc3339(),
         plan.ruleset
-    )?;
+    )
+}
+
+fn write_units_header(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
+    writeln!(out, "# Significant-event plan: {}\n", plan.title)?;
+    write_clock_line(out, plan)?;
     writeln!(
         out,
         "| unit | affected systems | unknown (profile incomplete) |"
@@ -158,13 +163,7 @@ fn write_units_header(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
 
 fn write_agency_header(out: &mut dyn Write, plan: &Plan, agency: &str) -> io::Result<()> {
     writeln!(out, "# Incident plan: {agency}\n")?;
-    writeln!(
-        out,
-        "E = `{}` at {}. Timeline from the ruleset {}; every step cites the policy.\n",
-        plan.start_event,
-        plan.start_at.to_rfc3339(),
-        plan.ruleset
-    )?;
+    write_clock_line(out, plan)?;
     for (event, at) in &plan.clocks {
         writeln!(out, "- `{event}` at {}", at.to_rfc3339())?;
     }
