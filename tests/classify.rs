@@ -14,7 +14,7 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 mod common;
-use common::{Run, Summary, repo, run as docket, summary};
+use common::{Run, Summary, parse_csv, repo, run as docket, summary};
 
 const FIXTURES: &str = "fixtures/classify";
 const REALDATA: &str = "../shared/realdata";
@@ -94,23 +94,6 @@ fn row_by_id<'a>(rows: &'a [Value], id: &str) -> &'a Value {
     rows.iter()
         .find(|r| r["id"] == id)
         .unwrap_or_else(|| panic!("no row {id}"))
-}
-
-/// The CSV output as maps from column to value.
-fn csv_rows(stdout: &str) -> Vec<BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_reader(stdout.as_bytes());
-    let header = reader.headers().expect("a header").clone();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.expect("a CSV row");
-            header
-                .iter()
-                .zip(r.iter())
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect()
-        })
-        .collect()
 }
 
 fn write_file(dir: &Path, name: &str, contents: &str) -> PathBuf {
@@ -662,7 +645,7 @@ fn the_every_category_fixture_covers_every_code_criterion_and_trigger_of_the_rul
 fn one_complaint(row: &str) -> BTreeMap<String, String> {
     let input = format!("id,occurred_at,reported_at,source,category,loss_usd\n{row}\n");
     let run = classify_stdin(&["-"], &input);
-    let mut rows = csv_rows(&run.stdout);
+    let mut rows = parse_csv(&run.stdout);
     assert_eq!(rows.len(), 1, "{}", run.stdout);
     rows.remove(0)
 }
@@ -701,7 +684,7 @@ fn property_destruction_of_50000_dollars_is_medium_and_not_declared() {
 fn property_destruction_of_exactly_100000_dollars_is_flagged_as_a_gap_not_placed() {
     let input = "id,occurred_at,source,category,loss_usd\nP-3,2026-11-03 08:30,self,property-destruction,100000.00\n";
     let run = classify_stdin(&["-"], input);
-    let rows = csv_rows(&run.stdout);
+    let rows = parse_csv(&run.stdout);
     let row = &rows[0];
     assert_eq!(row["level"], "unclassified");
     // A self-discovery is declared whatever its level (USDA 3a(9)); with no
@@ -726,7 +709,7 @@ fn property_destruction_of_exactly_100000_dollars_is_flagged_as_a_gap_not_placed
 fn a_low_event_on_the_wednesday_before_thanksgiving_is_due_at_the_end_of_the_following_tuesday() {
     let input = "id,occurred_at,source,category\nT-1,2026-11-25 10:00,helpdesk,scan-probe\n";
     let run = classify_stdin(&["-"], input);
-    let rows = csv_rows(&run.stdout);
+    let rows = parse_csv(&run.stdout);
     assert_eq!(rows[0]["level"], "low");
     assert_eq!(rows[0]["due_by"], "2026-12-01T23:59:59-05:00");
 }
@@ -844,7 +827,7 @@ P-2,2026-11-03 08:30,helpdesk,personal-theft,,\n\
 P-3,2026-11-03 08:30,helpdesk,personal-theft,,oig\n\
 P-4,2026-11-03 08:30,helpdesk,personal-theft,500,\n";
     let run = classify_stdin(&["-"], input);
-    let rows = csv_rows(&run.stdout);
+    let rows = parse_csv(&run.stdout);
     assert_eq!(rows[0]["level"], "unclassified");
     assert_eq!(
         rows[0]["flags"],
@@ -969,7 +952,7 @@ fn bad_records_go_to_the_rejects_file_with_their_line_and_the_run_goes_on() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let rejects = dir.path().join("rejects.csv");
     let run = classify(&["--rejects", path_str(&rejects), REJECTS]);
-    let ids: Vec<String> = csv_rows(&run.stdout)
+    let ids: Vec<String> = parse_csv(&run.stdout)
         .into_iter()
         .map(|r| r["id"].clone())
         .collect();
@@ -1103,14 +1086,14 @@ fn strict_stops_at_the_first_reject_with_exit_2_naming_file_and_line() {
 #[test]
 fn strict_accepts_an_input_without_rejects() {
     let run = classify(&["--strict", &fixture("complaints.csv")]);
-    assert_eq!(csv_rows(&run.stdout).len(), 5);
+    assert_eq!(parse_csv(&run.stdout).len(), 5);
 }
 
 #[test]
 fn invalid_json_lines_are_rejected_with_their_line() {
     let input = "{\"id\": \"A\", \"category\": \"p2p\", \"occurred_at\": \"2026-11-02 09:00\"}\n{\"id\": \"B\", \"category\": \n[1, 2]\n{\"id\": \"C\", \"category\": \"gambling\", \"occurred_at\": \"2026-11-02 09:00\"}\n";
     let run = classify_stdin(&["--input-format", "jsonl", "-"], input);
-    let ids: Vec<String> = csv_rows(&run.stdout)
+    let ids: Vec<String> = parse_csv(&run.stdout)
         .into_iter()
         .map(|r| r["id"].clone())
         .collect();
@@ -1137,7 +1120,7 @@ fn invalid_json_lines_are_rejected_with_their_line() {
 fn a_dash_reads_stdin_and_names_records_without_id_by_dash_and_line() {
     let input = "occurred_at,source,category\n2026-11-02 09:00,helpdesk,gambling\n2026-11-02 10:00,helpdesk,misuse\n";
     let run = classify_stdin(&["-"], input);
-    let rows = csv_rows(&run.stdout);
+    let rows = parse_csv(&run.stdout);
     let got: Vec<(&str, &str)> = rows
         .iter()
         .map(|r| (r["id"].as_str(), r["level"].as_str()))
@@ -1152,7 +1135,7 @@ fn several_inputs_are_read_in_order_into_one_output_and_one_summary() {
         &fixture("complaints.csv"),
         &fixture("suricata-eve-array.json"),
     ]);
-    let ids: Vec<String> = csv_rows(&run.stdout)
+    let ids: Vec<String> = parse_csv(&run.stdout)
         .into_iter()
         .map(|r| r["id"].clone())
         .collect();
@@ -1183,7 +1166,7 @@ fn several_inputs_are_read_in_order_into_one_output_and_one_summary() {
 fn a_canonical_json_array_is_read_as_records_not_as_suricata() {
     let input = "[\n  {\"id\": \"A\", \"occurred_at\": \"2026-11-02 09:00\", \"category\": \"p2p\"},\n  {\"id\": \"B\", \"occurred_at\": \"2026-11-02 09:00\", \"category\": \"gambling\"}\n]\n";
     let run = classify_stdin(&["-"], input);
-    let got: Vec<(String, String)> = csv_rows(&run.stdout)
+    let got: Vec<(String, String)> = parse_csv(&run.stdout)
         .into_iter()
         .map(|r| (r["id"].clone(), r["level"].clone()))
         .collect();
@@ -1332,7 +1315,7 @@ fn an_address_in_no_prefix_is_unallocated_flagged_and_counted() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let path = write_file(dir.path(), "allocations.csv", NESTED_TABLE);
     let run = classify_stdin(&["--allocations", path_str(&path), "-"], ADDRESSES);
-    let rows = csv_rows(&run.stdout);
+    let rows = parse_csv(&run.stdout);
     assert_eq!(rows[2]["agency"], "unallocated");
     assert_eq!(
         rows[2]["flags"],

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::{Run, run, summary};
+use common::{Run, parse_csv, run, summary};
 
 const HEADER: &str = "id,occurred_at,source,category,src_ip,dst_ip,signature";
 
@@ -46,11 +46,7 @@ fn classify(dir: &Path, input: &Path, extra: &[&str]) -> Classified {
         .lines()
         .map(|l| serde_json::from_str(l).expect("a JSON row"))
         .collect();
-    let rejects: Vec<BTreeMap<String, String>> = csv::Reader::from_path(&rejects)
-        .expect("the rejects file")
-        .deserialize()
-        .map(|r| r.expect("a rejects row"))
-        .collect();
+    let rejects = parse_csv(&std::fs::read_to_string(&rejects).expect("the rejects file"));
     let s = summary(&run.stderr);
     assert_eq!(s.classified, rows.len() as u64, "{}", run.stderr);
     assert_eq!(s.rejected, rejects.len() as u64, "{}", run.stderr);
@@ -355,11 +351,11 @@ fn a_formula_in_a_signature_or_an_id_is_neutralised_in_csv_only() {
     );
     let rejects = dir.path().join("rejects.csv");
     let safe = run(&["classify", "--rejects", arg(&rejects), arg(&input)]);
-    let rows = common_rows(&safe.stdout);
+    let rows = parse_csv(&safe.stdout);
     assert_eq!(rows[0]["signature"], "'=HYPERLINK(\"http://evil\",\"x\")");
     let reject = std::fs::read_to_string(&rejects).unwrap();
     assert!(reject.contains("\n"), "{reject}");
-    let reject_rows = common_rows(&reject);
+    let reject_rows = parse_csv(&reject);
     assert!(
         reject_rows[0]["raw"].starts_with("'@F-2,"),
         "{reject_rows:?}"
@@ -373,25 +369,16 @@ fn a_formula_in_a_signature_or_an_id_is_neutralised_in_csv_only() {
         arg(&input),
     ]);
     assert_eq!(
-        common_rows(&raw.stdout)[0]["signature"],
+        parse_csv(&raw.stdout)[0]["signature"],
         "=HYPERLINK(\"http://evil\",\"x\")"
     );
-    assert!(
-        common_rows(&std::fs::read_to_string(&rejects).unwrap())[0]["raw"].starts_with("@F-2,")
-    );
+    assert!(parse_csv(&std::fs::read_to_string(&rejects).unwrap())[0]["raw"].starts_with("@F-2,"));
 
     let json = classify(dir.path(), &input, &[]);
     assert_eq!(
         json.rows[0]["signature"],
         "=HYPERLINK(\"http://evil\",\"x\")"
     );
-}
-
-fn common_rows(text: &str) -> Vec<BTreeMap<String, String>> {
-    csv::Reader::from_reader(text.as_bytes())
-        .deserialize()
-        .map(|r| r.expect("a CSV row"))
-        .collect()
 }
 
 #[test]
@@ -523,7 +510,7 @@ fn hostile_histories_are_read_or_rejected_line_by_line() {
         arg(&history),
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let rows = common_rows(&std::fs::read_to_string(&rejects).unwrap());
+    let rows = parse_csv(&std::fs::read_to_string(&rejects).unwrap());
     let lines: Vec<&str> = rows.iter().map(|r| r["line"].as_str()).collect();
     assert_eq!(lines, ["3", "4", "5"], "{rows:?}");
     assert!(rows[1]["reason"].contains("does not exist"), "{rows:?}");

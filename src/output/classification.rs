@@ -446,15 +446,13 @@ impl RowBuffer {
     }
 
     /// The bytes of the rows appended so far.
-    pub fn bytes(&mut self) -> io::Result<&[u8]> {
-        Ok(&self.bytes)
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
     }
 
     /// Forgets the rows, keeping the memory for the next ones.
-    pub fn clear(&mut self) -> io::Result<()> {
-        self.bytes()?;
+    pub fn clear(&mut self) {
         self.bytes.clear();
-        Ok(())
     }
 }
 
@@ -467,9 +465,10 @@ impl RowWriter {
     /// Starts the output (the CSV header, if any).
     pub fn new(mut sink: Sink, format: RowFormat) -> io::Result<Self> {
         if format == RowFormat::Csv {
-            let mut header = csv::Writer::from_writer(Vec::new());
-            header.write_record(CSV_COLUMNS)?;
-            sink.write_all(&header.into_inner().map_err(|e| e.into_error())?)?;
+            // The header is docket's own text: written as it is.
+            let mut header = Vec::new();
+            super::csv_row::push_row(&mut header, CSV_COLUMNS, CellEscaping::Raw);
+            sink.write_all(&header)?;
         }
         Ok(RowWriter { sink })
     }

@@ -2,7 +2,7 @@
 //! with its default settings encodes them (quotes only where needed, `"`
 //! doubled, `\n` after each row), without its per-field state machine.
 
-use super::cells::{CellEscaping, neutralise};
+use super::cells::CellEscaping;
 
 /// Whether a cell must be quoted: it holds a delimiter, a quote or a line
 /// break (the csv crate's `QuoteStyle::Necessary`).
@@ -39,10 +39,7 @@ pub fn push_row(out: &mut Vec<u8>, cells: &[&str], escaping: CellEscaping) {
         if i > 0 {
             out.push(b',');
         }
-        match escaping {
-            CellEscaping::Raw => push_cell(out, cell.as_bytes()),
-            CellEscaping::Neutralise => push_cell(out, neutralise(cell).as_bytes()),
-        }
+        push_cell(out, escaping.apply(cell).as_bytes());
     }
     out.push(b'\n');
 }

@@ -178,7 +178,7 @@ impl pipeline::Steps<Chunk, Output> for Writer<'_, '_> {
         let Some(rows) = out.rows.as_mut() else {
             return Ok(());
         };
-        let bytes = rows.bytes()?;
+        let bytes = rows.bytes();
         for note in out.notes.drain(..) {
             match note {
                 Note::FirstRecord(warning) => {

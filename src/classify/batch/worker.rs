@@ -101,7 +101,7 @@ pub(super) fn process(ctx: &InputContext<'_, '_>, chunk: &Chunk, out: &mut Outpu
         .get_or_insert_with(|| RowBuffer::new(ctx.format, ctx.escaping));
     // The buffer was emptied when its rows were written; this is a no-op
     // for a fresh one.
-    let _ = rows.clear();
+    rows.clear();
     let mut worker = Worker {
         ctx,
         record: Record::with_fields(ruleset.fields.len()),
@@ -178,9 +178,7 @@ impl Worker<'_, '_, '_> {
     }
 
     fn reject(&mut self, reject: Reject) {
-        // A failure to encode into memory cannot happen; the offset then
-        // only moves the point a `--strict` run stops at.
-        let at = self.rows.bytes().map_or(0, <[u8]>::len);
+        let at = self.rows.bytes().len();
         self.notes.push(Note::Rejected { at, reject });
     }
 
