@@ -4,8 +4,15 @@
 //! renamed over the target when the command finishes; an interrupted or
 //! failed run leaves no half-written file behind (the temporary file is
 //! removed when the sink is dropped without being committed).
+//!
+//! Only regular files are replaced that way. A target that is a device, a
+//! FIFO or a socket (`-o /dev/null`, `-o >(gzip > out.gz)`) is opened and
+//! written in place: renaming a temporary file over `/dev/null` would turn
+//! the system's null device into an ordinary file for every other program.
+//! A symbolic link is followed, so the file it points to is replaced and the
+//! link stays; an existing file keeps its permissions.
 
-use std::fs::File;
+use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -14,7 +21,8 @@ use std::path::{Path, PathBuf};
 pub enum Destination {
     /// Standard output.
     Stdout,
-    /// A file, replaced atomically.
+    /// A file: a regular file is replaced atomically, anything else is
+    /// written in place.
     File(PathBuf),
 }
 
@@ -32,35 +40,47 @@ impl Destination {
 /// An open output.
 pub struct Sink {
     writer: BufWriter<Box<dyn Write + Send>>,
-    /// The temporary file and its final name, for a file destination.
+    /// The temporary file and its final name, for a regular-file destination.
     pending: Option<(PathBuf, PathBuf)>,
 }
 
 impl Sink {
     /// Opens a destination for writing.
     pub fn open(destination: &Destination) -> io::Result<Self> {
-        match destination {
-            Destination::Stdout => Ok(Sink {
-                writer: BufWriter::with_capacity(1 << 16, Box::new(io::stdout())),
-                pending: None,
-            }),
-            Destination::File(target) => {
-                let directory = target
-                    .parent()
-                    .filter(|p| !p.as_os_str().is_empty())
-                    .unwrap_or(Path::new("."));
-                let name = target
-                    .file_name()
-                    .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-                let temporary =
-                    directory.join(format!(".{name}.docket-{}.tmp", std::process::id()));
-                let file = File::create(&temporary)?;
-                Ok(Sink {
-                    writer: BufWriter::with_capacity(1 << 16, Box::new(file)),
-                    pending: Some((temporary, target.clone())),
-                })
-            }
-        }
+        let (writer, pending): (Box<dyn Write + Send>, _) = match destination {
+            Destination::Stdout => (Box::new(io::stdout()), None),
+            Destination::File(target) => match fs::metadata(target) {
+                Ok(existing) if existing.is_dir() => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::IsADirectory,
+                        format!("{} is a directory", target.display()),
+                    ));
+                }
+                Ok(existing) if !existing.is_file() => {
+                    let special = OpenOptions::new().write(true).open(target)?;
+                    (Box::new(special), None)
+                }
+                Ok(existing) => {
+                    // Replace what a symbolic link points to, not the link.
+                    let target = fs::canonicalize(target)?;
+                    let (temporary, file) = create_temporary(&target)?;
+                    if let Err(error) = file.set_permissions(existing.permissions()) {
+                        let _ = fs::remove_file(&temporary);
+                        return Err(error);
+                    }
+                    (Box::new(file), Some((temporary, target)))
+                }
+                Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                    let (temporary, file) = create_temporary(target)?;
+                    (Box::new(file), Some((temporary, target.clone())))
+                }
+                Err(error) => return Err(error),
+            },
+        };
+        Ok(Sink {
+            writer: BufWriter::with_capacity(1 << 16, writer),
+            pending,
+        })
     }
 
     /// Flushes and, for a file, moves it into place.
@@ -93,6 +113,21 @@ impl Drop for Sink {
     }
 }
 
+/// Creates the temporary file that will be renamed over `target`, in the
+/// same directory so that the rename stays on one file system.
+fn create_temporary(target: &Path) -> io::Result<(PathBuf, File)> {
+    let directory = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    let temporary = directory.join(format!(".{name}.docket-{}.tmp", std::process::id()));
+    let file = File::create(&temporary)?;
+    Ok((temporary, file))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,5 +154,74 @@ mod tests {
         }
         assert!(!target.exists());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_written_in_place_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+        };
+        let mut sink = Sink::open(&Destination::File(fifo.clone())).unwrap();
+        sink.write_all(b"through the pipe\n").unwrap();
+        sink.commit().unwrap();
+        assert_eq!(reader.join().unwrap(), "through the pipe\n");
+        let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+        assert!(kind.is_fifo(), "the FIFO was replaced by {kind:?}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_keeps_pointing_at_the_replaced_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.csv");
+        let link = dir.path().join("link.csv");
+        std::fs::write(&real, "old").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let mut sink = Sink::open(&Destination::File(link.clone())).unwrap();
+        sink.write_all(b"new").unwrap();
+        sink.commit().unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_replaced_file_keeps_its_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.csv");
+        std::fs::write(&target, "old").unwrap();
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let mut sink = Sink::open(&Destination::File(target.clone())).unwrap();
+        sink.write_all(b"new").unwrap();
+        sink.commit().unwrap();
+        let mode = std::fs::metadata(&target).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+    }
+
+    #[test]
+    fn a_directory_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = Sink::open(&Destination::File(dir.path().to_path_buf()))
+            .err()
+            .unwrap();
+        assert!(error.to_string().contains("is a directory"), "{error}");
     }
 }
