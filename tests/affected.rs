@@ -187,3 +187,28 @@ fn a_missing_file_is_a_usage_error() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("nope.csv"), "{}", out.stderr);
 }
+
+#[test]
+fn a_yaml_inventory_listing_a_system_twice_is_an_error_at_the_second_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let inventory = dir.path().join("inventory.yaml");
+    std::fs::write(
+        &inventory,
+        "systems:\n\
+         \x20 - system: A\n\
+         \x20   unit: NIST\n\
+         \x20   patches: []\n\
+         \x20 - system: A\n\
+         \x20   unit: NOAA\n\
+         \x20   patches: []\n",
+    )
+    .unwrap();
+    let out = affected(inventory.to_str().unwrap(), "csv");
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("lists system `A` twice"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("inventory.yaml:5:13"), "{}", out.stderr);
+}

@@ -11,12 +11,15 @@
 //!     patches: [MS02-039]        # [] when none is applied; absent: unknown
 //! ```
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use super::{Inventory, Product, System};
 use crate::datafile::Inputs;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::ruleset::reader::MapReader;
 use crate::ruleset::shape::{KeySpec, Shape, opt, req};
+use crate::source::Span;
 
 const ROOT: &[KeySpec] = &[req(
     "systems",
@@ -61,6 +64,7 @@ pub(super) fn load(path: &Path, inputs: &mut Inputs) -> Inventory {
     let Some(list) = root.get("systems") else {
         return inventory;
     };
+    let mut seen: HashMap<String, Span> = HashMap::new();
     for item in cx.list(list, "`systems`") {
         let Some(r) = MapReader::open(&mut cx, item, SYSTEM, "a system") else {
             continue;
@@ -68,6 +72,22 @@ pub(super) fn load(path: &Path, inputs: &mut Inputs) -> Inventory {
         let Some(id) = r.text(&mut cx, "system") else {
             continue;
         };
+        // Listed twice, a system would be counted twice (or, with two
+        // different profiles, judged on whichever came last): the CSV form
+        // merges rows of one system, the YAML form has one entry per system.
+        if let Some(first) = seen.get(&id.value) {
+            cx.report(
+                Diagnostic::error(
+                    Code::DuplicateId,
+                    id.span,
+                    format!("the inventory lists system `{}` twice", id.value),
+                )
+                .with_secondary(*first, "first listed here")
+                .with_help("give each system one entry, with all its products"),
+            );
+            continue;
+        }
+        seen.insert(id.value.clone(), id.span);
         let products = r.get("products").map(|list| {
             cx.list(list, "`products`")
                 .iter()
