@@ -41,14 +41,15 @@ pub fn run(args: CheckArgs) -> u8 {
         eprintln!("error: no ruleset at {}", path.display());
         return EXIT_USAGE;
     }
-    let (diagnostics, sources) = match crate::ruleset::load(&path) {
-        Ok(ruleset) => {
+    let (ruleset, diagnostics, sources) = match crate::ruleset::load(&path) {
+        Ok(mut ruleset) => {
             let warnings = crate::check::analyse(&ruleset);
-            (warnings, ruleset.sources)
+            let sources = std::mem::take(&mut ruleset.sources);
+            (Some(ruleset), warnings, sources)
         }
-        Err(error) => (error.diagnostics, error.sources),
+        Err(error) => (None, error.diagnostics, error.sources),
     };
-    let (diagnostics, sources) = args.roster.check(diagnostics, sources);
+    let (diagnostics, sources) = args.roster.check(ruleset.as_ref(), diagnostics, sources);
     if diagnostics
         .iter()
         .any(|d| d.code == Code::Io && d.labels.is_empty())

@@ -8,7 +8,8 @@ use clap::Args;
 use crate::datafile::Inputs;
 use crate::diagnostic::Diagnostics;
 use crate::inventory::{Advisory, Inventory, assess};
-use crate::roster::{Roster, Scope, validate};
+use crate::roster::{Roster, Scope, ruleset_roles, validate};
+use crate::ruleset::Ruleset;
 use crate::source::SourceMap;
 
 /// The roster files `check` may also validate.
@@ -29,8 +30,15 @@ pub struct RosterArgs {
 }
 
 impl RosterArgs {
-    /// Adds the roster's diagnostics (and the files read) to the ruleset's.
-    pub fn check(&self, diagnostics: Diagnostics, sources: SourceMap) -> (Diagnostics, SourceMap) {
+    /// Adds the roster's diagnostics (and the files read) to the ruleset's;
+    /// with the ruleset (when it loaded), also the roles its events name
+    /// that nobody on the roster holds.
+    pub fn check(
+        &self,
+        ruleset: Option<&Ruleset>,
+        diagnostics: Diagnostics,
+        sources: SourceMap,
+    ) -> (Diagnostics, SourceMap) {
         let Some(roster_path) = &self.roster else {
             return (diagnostics, sources);
         };
@@ -60,6 +68,9 @@ impl RosterArgs {
         }
         let mut found = Diagnostics::new();
         validate(&roster, &scope, &mut found);
+        if let Some(ruleset) = ruleset {
+            ruleset_roles(&roster, ruleset, &mut found);
+        }
         inputs.diagnostics.extend(found);
         inputs.diagnostics.sort();
         (inputs.diagnostics, inputs.sources)

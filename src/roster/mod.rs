@@ -11,7 +11,7 @@
 mod load;
 mod validate;
 
-pub use validate::{Scope, validate};
+pub use validate::{Scope, ruleset_roles, validate};
 
 use crate::source::{Span, Spanned};
 

@@ -4,9 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use super::Roster;
+use super::{Roster, SYSTEM_ADMINISTRATOR, SYSTEM_OWNER, UNIT_CONTACT};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, suggest};
 use crate::inventory::System;
+use crate::ruleset::Ruleset;
 use crate::source::Spanned;
 
 /// The systems whose units, owners and administrators must be on the
@@ -24,6 +25,48 @@ pub fn validate(roster: &Roster, scope: &Scope<'_>, diagnostics: &mut Diagnostic
     people(roster, diagnostics);
     cycles(roster, diagnostics);
     owners(roster, scope, diagnostics);
+}
+
+/// Warns about each role the ruleset's events name (`by:`, `notifies:`)
+/// that nobody on the roster holds, at the ruleset's line: a plan would
+/// show "nobody" for every step in that role, and the usual cause is a
+/// misspelt role on one side. Unit contacts come from the units and owners
+/// and administrators from the inventory, so those three are checked there.
+/// A role held in some units and not others is not reported: the policy
+/// may make it optional ("its formal CIRT (if any)").
+pub fn ruleset_roles(roster: &Roster, ruleset: &Ruleset, diagnostics: &mut Diagnostics) {
+    let resolved_elsewhere = [UNIT_CONTACT, SYSTEM_OWNER, SYSTEM_ADMINISTRATOR];
+    let mut held: Vec<&str> = roster
+        .people
+        .iter()
+        .filter_map(|p| p.role.as_ref().map(|r| r.value.as_str()))
+        .collect();
+    held.sort_unstable();
+    held.dedup();
+    let mut reported: Vec<&str> = Vec::new();
+    for event in &ruleset.events {
+        let named = event.by.iter().chain(&event.notifies);
+        for role in named {
+            let name = role.value.as_str();
+            if resolved_elsewhere.contains(&name)
+                || held.contains(&name)
+                || reported.contains(&name)
+            {
+                continue;
+            }
+            reported.push(name);
+            let mut diagnostic = Diagnostic::warning(
+                Code::MissingContact,
+                role.span,
+                format!("nobody on the roster holds role `{name}`"),
+            )
+            .with_label(format!("event `{}` names this role", event.id.value));
+            if let Some(help) = suggest::help_for(name, "roster roles", held.iter().copied()) {
+                diagnostic = diagnostic.with_help(help);
+            }
+            diagnostics.push(diagnostic);
+        }
+    }
 }
 
 fn units(roster: &Roster, diagnostics: &mut Diagnostics) {
