@@ -9,12 +9,24 @@ use super::{InputFormat, RawFields, RawRecord};
 use crate::diagnostic::suggest;
 use crate::record::{Record, Value, parse_value};
 use crate::ruleset::Ruleset;
-use crate::ruleset::model::{FieldId, Mapping, Stage};
+use crate::ruleset::model::{FieldDef, FieldId, FieldType, Mapping, Stage};
 
 /// Turns raw records of one format into typed records.
 pub struct Mapper<'r> {
     ruleset: &'r Ruleset,
     mapping: Option<&'r Mapping>,
+    /// Each field with a fallback, and that fallback, in definition order:
+    /// listed once rather than found among all fields per record.
+    fallbacks: Vec<(FieldId, FieldId)>,
+}
+
+/// The record field a column of a canonical CSV header names, with its
+/// definition: resolved once per input, so that reading a cell needs no
+/// lookup by name or id.
+#[derive(Clone, Copy, Debug)]
+pub struct Column<'r> {
+    field: FieldId,
+    def: &'r FieldDef,
 }
 
 /// Why a record could not be mapped; becomes its reject reason.
@@ -33,7 +45,17 @@ impl<'r> Mapper<'r> {
                 })?)
             }
         };
-        Ok(Mapper { ruleset, mapping })
+        let fallbacks = ruleset
+            .fields
+            .iter()
+            .enumerate()
+            .filter_map(|(i, def)| Some((FieldId::from_index(i), def.fallback?)))
+            .collect();
+        Ok(Mapper {
+            ruleset,
+            mapping,
+            fallbacks,
+        })
     }
 
     /// Input column or key names that are not fields of the ruleset, each
@@ -82,32 +104,54 @@ impl<'r> Mapper<'r> {
             }
             Some(mapping) => self.apply_mapping(mapping, &raw.fields, record)?,
         }
-        record.apply_fallbacks(&self.ruleset.fields);
+        self.apply_fallbacks(record);
         Ok(())
+    }
+
+    fn apply_fallbacks(&self, record: &mut Record) {
+        for &(field, fallback) in &self.fallbacks {
+            record.apply_fallback(field, fallback);
+        }
     }
 
     /// The record field each column of a canonical header names (`None`:
     /// not an input field), resolved once per input rather than per row.
-    pub fn columns(&self, header: &[String]) -> Vec<Option<FieldId>> {
-        header.iter().map(|name| self.field(name)).collect()
+    pub fn columns(&self, header: &[String]) -> Vec<Option<Column<'r>>> {
+        header
+            .iter()
+            .map(|name| {
+                self.field(name).map(|field| Column {
+                    field,
+                    def: self.ruleset.field(field),
+                })
+            })
+            .collect()
     }
 
-    /// Fills `record` from the cells of a canonical row, each with the field
-    /// [`columns`](Self::columns) gave its column. Cells are trimmed; empty
+    /// Fills `record` from the cells of a canonical row, each with the
+    /// column [`columns`](Self::columns) gave it. Cells are trimmed; empty
     /// ones are absent. `record` is cleared first.
     pub fn map_cells<'a>(
         &self,
-        columns: &[Option<FieldId>],
+        columns: &[Option<Column<'r>>],
         cells: impl Iterator<Item = &'a str>,
         record: &mut Record,
     ) -> Result<(), MapError> {
         record.clear();
-        let fields = columns.iter().copied().zip(cells).map(|(field, text)| {
+        for (column, text) in columns.iter().zip(cells) {
+            let Some(column) = column else {
+                continue;
+            };
             let text = crate::record::trim(text);
-            (field, (!text.is_empty()).then_some(text))
-        });
-        self.fill(fields, record)?;
-        record.apply_fallbacks(&self.ruleset.fields);
+            if text.is_empty() {
+                continue;
+            }
+            match column.def.ty {
+                FieldType::String => record.set_text(column.field, text),
+                _ => record.set(column.field, Some(self.parse(column.field, text)?)),
+            }
+        }
+        self.apply_fallbacks(record);
         Ok(())
     }
 

@@ -2,20 +2,21 @@
 
 use std::fmt;
 use std::net::IpAddr;
-use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 
+use super::Text;
 use crate::calendar::{LocalTimeError, resolve_local};
 use crate::ruleset::model::FieldType;
 
 /// The value of one field of a record.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
-    /// Text, as given; shared, so a value taken from elsewhere (the agency
-    /// of the allocation table) is not copied per record.
-    Str(Arc<str>),
+    /// Text, as given: shared when taken from elsewhere (the agency of the
+    /// allocation table), so it is not copied per record; in a buffer the
+    /// record reuses when read from an input cell.
+    Str(Text),
     /// An enumeration code, by index into the field's codes.
     Enum(u32),
     /// A boolean.
@@ -204,6 +205,9 @@ pub fn parse_money(text: &str) -> Option<f64> {
 /// `src_ap`, is dropped.
 pub fn parse_ip(text: &str) -> Option<IpAddr> {
     let text = trim(text);
+    if let Some(v4) = super::ipv4::parse_dotted_quad(text) {
+        return Some(IpAddr::V4(v4));
+    }
     let ip: IpAddr = match text.parse() {
         Ok(ip) => ip,
         Err(_) => {
