@@ -5,9 +5,12 @@
 //! constants, then ordered rules on the partly built record (the first rule
 //! that matches sets each field still absent).
 
+use std::net::IpAddr;
+
 use super::{InputFormat, RawFields, RawRecord};
 use crate::diagnostic::suggest;
-use crate::record::{Record, Value, parse_value};
+use crate::record::timestamp::{Fixed, parse_fixed, resolve_naive};
+use crate::record::{Record, Value, parse_dotted_quad, parse_value};
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::{FieldDef, FieldId, FieldType, Mapping, Stage};
 
@@ -146,13 +149,37 @@ impl<'r> Mapper<'r> {
             if text.is_empty() {
                 continue;
             }
-            match column.def.ty {
-                FieldType::String => record.set_text(column.field, text),
-                _ => record.set(column.field, Some(self.parse(column.field, text)?)),
+            if let FieldType::String = column.def.ty {
+                record.set_text(column.field, text);
+                continue;
             }
+            let value = match self.read_common(column, text) {
+                Some(value) => value,
+                None => self.parse(column.field, text)?,
+            };
+            record.set(column.field, Some(value));
         }
         self.apply_fallbacks(record);
         Ok(())
+    }
+
+    /// The value of a trimmed, non-empty cell when it has one of the
+    /// spellings bulk inputs use most (an enumeration code, a dotted-quad
+    /// address, a timestamp [`parse_fixed`] reads): the value
+    /// [`parse_value`] would give, without its general parsers. `None`:
+    /// leave the cell to `parse_value`, for its value or its error.
+    fn read_common(&self, column: &Column<'_>, text: &str) -> Option<Value> {
+        match &column.def.ty {
+            FieldType::Enum(spec) => spec.lookup(text).map(Value::Enum),
+            FieldType::Ip => parse_dotted_quad(text).map(|v4| Value::Ip(IpAddr::V4(v4))),
+            FieldType::Timestamp => match parse_fixed(text)? {
+                Fixed::Offset(t) => Some(Value::Time(t)),
+                Fixed::Naive(naive) => resolve_naive(self.ruleset.meta.timezone.value, naive)
+                    .ok()
+                    .map(Value::Time),
+            },
+            _ => None,
+        }
     }
 
     /// Sets each named field that has a value.

@@ -14,42 +14,28 @@ use std::net::Ipv4Addr;
 /// `a.b.c.d` as `Ipv4Addr::from_str` reads it; `None` for anything that
 /// parser refuses.
 pub fn parse_dotted_quad(text: &str) -> Option<Ipv4Addr> {
-    let mut octets = [0u8; 4];
-    let mut done = 0usize;
-    let mut value = 0u32;
-    let mut digits = 0u32;
-    for &b in text.as_bytes() {
-        match b {
-            b'0'..=b'9' => {
-                // A second digit after a leading zero: std refuses `01`.
-                if digits == 1 && value == 0 {
-                    return None;
-                }
-                value = value * 10 + u32::from(b - b'0');
-                digits += 1;
-                // Also bounds the digits: without a leading zero, four
-                // digits are at least 1000.
-                if value > 255 {
-                    return None;
-                }
-            }
-            b'.' => {
-                if digits == 0 {
-                    return None;
-                }
-                *octets.get_mut(done)? = u8::try_from(value).ok()?;
-                done += 1;
-                value = 0;
-                digits = 0;
-            }
-            _ => return None,
+    let (a, rest) = octet(text.as_bytes())?;
+    let (b, rest) = octet(rest.strip_prefix(b".")?)?;
+    let (c, rest) = octet(rest.strip_prefix(b".")?)?;
+    let (d, rest) = octet(rest.strip_prefix(b".")?)?;
+    rest.is_empty().then(|| Ipv4Addr::new(a, b, c, d))
+}
+
+/// The decimal octet at the start of `bytes`, read as std reads it: the
+/// longest run of at most three digits, no leading zero unless it is the
+/// only digit, at most 255. A fourth digit, or a digit after a leading zero,
+/// is left in the rest, where the caller refuses it.
+fn octet(bytes: &[u8]) -> Option<(u8, &[u8])> {
+    let digit = |b: u8| u32::from(b - b'0');
+    let (value, rest) = match bytes {
+        [a @ b'1'..=b'9', b @ b'0'..=b'9', c @ b'0'..=b'9', rest @ ..] => {
+            (digit(*a) * 100 + digit(*b) * 10 + digit(*c), rest)
         }
-    }
-    if digits == 0 || done != 3 {
-        return None;
-    }
-    *octets.get_mut(3)? = u8::try_from(value).ok()?;
-    Some(Ipv4Addr::from(octets))
+        [a @ b'1'..=b'9', b @ b'0'..=b'9', rest @ ..] => (digit(*a) * 10 + digit(*b), rest),
+        [a @ b'0'..=b'9', rest @ ..] => (digit(*a), rest),
+        _ => return None,
+    };
+    Some((u8::try_from(value).ok()?, rest))
 }
 
 #[cfg(test)]

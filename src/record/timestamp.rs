@@ -27,10 +27,10 @@ pub enum Fixed {
     Naive(NaiveDateTime),
 }
 
-fn digits(bytes: &[u8]) -> Option<u32> {
-    bytes.iter().try_fold(0u32, |n, b| {
-        b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
-    })
+/// The two-digit number `ab`, if both are ASCII digits.
+fn two(a: u8, b: u8) -> Option<u32> {
+    let (a, b) = (a.wrapping_sub(b'0'), b.wrapping_sub(b'0'));
+    (a < 10 && b < 10).then(|| u32::from(a) * 10 + u32::from(b))
 }
 
 /// Reads `YYYY-MM-DD[T ]HH:MM:SS` followed by `Z`, `±HH:MM` or nothing;
@@ -61,21 +61,14 @@ pub fn parse_fixed(text: &str) -> Option<Fixed> {
     else {
         return None;
     };
-    let date = NaiveDate::from_ymd_opt(
-        digits(&[*y0, *y1, *y2, *y3])? as i32,
-        digits(&[*mo0, *mo1])?,
-        digits(&[*d0, *d1])?,
-    )?;
-    let naive = date.and_hms_opt(
-        digits(&[*h0, *h1])?,
-        digits(&[*mi0, *mi1])?,
-        digits(&[*s0, *s1])?,
-    )?;
+    let year = two(*y0, *y1)? * 100 + two(*y2, *y3)?;
+    let date = NaiveDate::from_ymd_opt(year as i32, two(*mo0, *mo1)?, two(*d0, *d1)?)?;
+    let naive = date.and_hms_opt(two(*h0, *h1)?, two(*mi0, *mi1)?, two(*s0, *s1)?)?;
     match rest {
         [] => Some(Fixed::Naive(naive)),
         [b'Z'] => Some(Fixed::Offset(naive.and_utc().fixed_offset())),
         [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let (hours, minutes) = (digits(&[*h1, *h2])?, digits(&[*m1, *m2])?);
+            let (hours, minutes) = (two(*h1, *h2)?, two(*m1, *m2)?);
             if hours > 23 || minutes > 59 {
                 return None;
             }

@@ -74,10 +74,22 @@ pub enum ValueError {
 }
 
 /// `text` without leading and trailing whitespace, exactly as
-/// [`str::trim`] gives it, but with a byte loop for the ASCII whitespace of
-/// ordinary cells; text that starts or ends with another character after
-/// that goes through `str::trim` for the Unicode spaces.
+/// [`str::trim`] gives it, but faster for ordinary cells: text that starts
+/// and ends with visible ASCII (never whitespace) is returned at once, and
+/// a byte loop strips ASCII whitespace; text that starts or ends with
+/// another character after that goes through `str::trim` for the Unicode
+/// spaces.
 pub fn trim(text: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(|b| (b'!'..=b'~').contains(b));
+    let bytes = text.as_bytes();
+    if bytes.is_empty() || (visible(bytes.first()) && visible(bytes.last())) {
+        return text;
+    }
+    trim_edges(text)
+}
+
+/// [`trim`] for text with something other than visible ASCII at an end.
+fn trim_edges(text: &str) -> &str {
     let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
     let bytes = text.as_bytes();
     let start = bytes.iter().position(|b| !space(b)).unwrap_or(bytes.len());
@@ -328,6 +340,11 @@ mod tests {
             "é ",
             " é",
             "\u{85}",
+            "x",
+            "~\u{1f}",
+            "\u{1c}a\u{7f}",
+            "a\x0Bb",
+            "\u{2028}",
             "x\u{3000}",
         ] {
             assert_eq!(trim(text), text.trim(), "{text:?}");

@@ -132,7 +132,7 @@ pub(super) fn process(ctx: &InputContext<'_, '_>, chunk: &Chunk, out: &mut Outpu
                 }
             };
             worker.first_record(|| ctx.columns_warning.clone());
-            let cells = (0..record.len()).map(|i| crate::input::table::cell(text, record, i));
+            let cells = crate::input::table::cells(text, record);
             match ctx
                 .mapper
                 .map_cells(&ctx.columns, cells, &mut worker.record)
