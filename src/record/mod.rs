@@ -61,6 +61,21 @@ impl Record {
     #[inline]
     pub fn set(&mut self, field: FieldId, value: Option<Value>) {
         let i = field.index();
+        match self.values.get_mut(i) {
+            // The common case of reading a row: a field cleared before it.
+            Some(slot @ None) => {
+                if value.is_some() {
+                    self.filled.push(i);
+                }
+                *slot = value;
+            }
+            _ => self.replace(i, value),
+        }
+    }
+
+    /// [`set`](Self::set) for a field that has a value or is past the end.
+    #[inline(never)]
+    fn replace(&mut self, i: usize, value: Option<Value>) {
         self.make_room(i);
         let Some(slot) = self.values.get_mut(i) else {
             return;

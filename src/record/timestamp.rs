@@ -226,6 +226,30 @@ pub fn write_local(out: &mut String, at: DateTime<Utc>, tz: Tz) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn fixed_reads_agree_with_chrono(
+            text in "[0-9]{4}-[01][0-9]-[0-3][0-9][T ][0-2][0-9]:[0-6][0-9]:[0-6][0-9](Z|[+-][0-2][0-9]:[0-6][0-9])?"
+        ) {
+            match parse_fixed(&text) {
+                Some(Fixed::Offset(t)) => {
+                    let expected = DateTime::parse_from_rfc3339(&text.replacen(' ', "T", 1)).ok();
+                    prop_assert_eq!(Some(t), expected);
+                    prop_assert_eq!(Some(t.offset()), expected.as_ref().map(|e| e.offset()));
+                }
+                Some(Fixed::Naive(naive)) => {
+                    let expected = NaiveDateTime::parse_from_str(&text.replacen(' ', "T", 1), "%Y-%m-%dT%H:%M:%S").ok();
+                    prop_assert_eq!(Some(naive), expected);
+                }
+                None => {
+                    // Left to the general parser; only a spelling it reads
+                    // with a leap second or an out-of-range field.
+                }
+            }
+        }
+    }
 
     fn chrono_local(at: DateTime<Utc>, tz: Tz) -> String {
         at.with_timezone(&tz)

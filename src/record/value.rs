@@ -326,6 +326,22 @@ pub fn format_number(n: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn trim_is_str_trim_on_mixed_text(
+            text in "[ \t\n\r\x0B\x0C\x1C\x1F\x7F\u{85}\u{A0}\u{2003}\u{3000}a-c~é!]{0,8}"
+        ) {
+            prop_assert_eq!(trim(&text), text.trim());
+        }
+
+        #[test]
+        fn dotted_quads_are_read_as_std_reads_them(text in "[0-9]{1,4}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,4}") {
+            let std: Option<IpAddr> = text.parse().ok();
+            prop_assert_eq!(parse_ip(&text), std);
+        }
+    }
 
     #[test]
     fn trim_is_str_trim() {
