@@ -79,6 +79,7 @@ pub enum ValueError {
 /// a byte loop strips ASCII whitespace; text that starts or ends with
 /// another character after that goes through `str::trim` for the Unicode
 /// spaces.
+#[inline]
 pub fn trim(text: &str) -> &str {
     let visible = |b: Option<&u8>| b.is_some_and(|b| (b'!'..=b'~').contains(b));
     let bytes = text.as_bytes();
@@ -89,6 +90,7 @@ pub fn trim(text: &str) -> &str {
 }
 
 /// [`trim`] for text with something other than visible ASCII at an end.
+#[inline(never)]
 fn trim_edges(text: &str) -> &str {
     let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
     let bytes = text.as_bytes();
