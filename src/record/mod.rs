@@ -58,16 +58,19 @@ impl Record {
     }
 
     /// Sets (or clears) a field.
-    #[inline]
+    // Always inlined: this is the hot path of reading every cell, a few
+    // instructions once the copy of the value is folded into the caller's.
+    #[inline(always)]
     pub fn set(&mut self, field: FieldId, value: Option<Value>) {
         let i = field.index();
         match self.values.get_mut(i) {
             // The common case of reading a row: a field cleared before it.
             Some(slot @ None) => {
-                if value.is_some() {
+                let filled = value.is_some();
+                *slot = value;
+                if filled {
                     self.filled.push(i);
                 }
-                *slot = value;
             }
             _ => self.replace(i, value),
         }
