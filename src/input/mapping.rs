@@ -7,6 +7,8 @@
 
 use std::net::IpAddr;
 
+use chrono::{DateTime, FixedOffset};
+
 use super::{InputFormat, RawFields, RawRecord};
 use crate::diagnostic::suggest;
 use crate::record::timestamp::{Fixed, parse_fixed, resolve_naive};
@@ -149,36 +151,49 @@ impl<'r> Mapper<'r> {
             if text.is_empty() {
                 continue;
             }
-            if let FieldType::String = column.def.ty {
-                record.set_text(column.field, text);
-                continue;
+            // The spellings bulk inputs use most, read straight into the
+            // record; anything else (and every error) goes through
+            // `parse_value`, which gives the same values.
+            let field = column.field;
+            match &column.def.ty {
+                FieldType::String => {
+                    record.set_text(field, text);
+                    continue;
+                }
+                FieldType::Enum(spec) => {
+                    if let Some(code) = spec.lookup(text) {
+                        record.set(field, Some(Value::Enum(code)));
+                        continue;
+                    }
+                }
+                FieldType::Ip => {
+                    if let Some(v4) = parse_dotted_quad(text) {
+                        record.set(field, Some(Value::Ip(IpAddr::V4(v4))));
+                        continue;
+                    }
+                }
+                FieldType::Timestamp => {
+                    if let Some(t) = self.fixed_time(text) {
+                        record.set(field, Some(Value::Time(t)));
+                        continue;
+                    }
+                }
+                _ => {}
             }
-            let value = match self.read_common(column, text) {
-                Some(value) => value,
-                None => self.parse(column.field, text)?,
-            };
-            record.set(column.field, Some(value));
+            record.set(field, Some(self.parse(field, text)?));
         }
         self.apply_fallbacks(record);
         Ok(())
     }
 
-    /// The value of a trimmed, non-empty cell when it has one of the
-    /// spellings bulk inputs use most (an enumeration code, a dotted-quad
-    /// address, a timestamp [`parse_fixed`] reads): the value
-    /// [`parse_value`] would give, without its general parsers. `None`:
-    /// leave the cell to `parse_value`, for its value or its error.
-    fn read_common(&self, column: &Column<'_>, text: &str) -> Option<Value> {
-        match &column.def.ty {
-            FieldType::Enum(spec) => spec.lookup(text).map(Value::Enum),
-            FieldType::Ip => parse_dotted_quad(text).map(|v4| Value::Ip(IpAddr::V4(v4))),
-            FieldType::Timestamp => match parse_fixed(text)? {
-                Fixed::Offset(t) => Some(Value::Time(t)),
-                Fixed::Naive(naive) => resolve_naive(self.ruleset.meta.timezone.value, naive)
-                    .ok()
-                    .map(Value::Time),
-            },
-            _ => None,
+    /// A timestamp in one of the spellings [`parse_fixed`] reads, as
+    /// [`parse_value`] would read it; `None` for other spellings, and for
+    /// local times skipped or repeated in the ruleset's zone (whose error
+    /// `parse_value` gives).
+    fn fixed_time(&self, text: &str) -> Option<DateTime<FixedOffset>> {
+        match parse_fixed(text)? {
+            Fixed::Offset(t) => Some(t),
+            Fixed::Naive(naive) => resolve_naive(self.ruleset.meta.timezone.value, naive).ok(),
         }
     }
 
