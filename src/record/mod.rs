@@ -24,7 +24,7 @@ use crate::ruleset::model::{FieldDef, FieldId};
 /// text value it clears for the next text of that field (see
 /// [`set_text`](Self::set_text)), so that reading a row allocates nothing
 /// once the buffers have grown.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Record {
     values: Vec<Option<Value>>,
     /// Per field, as long as `values`: an emptied text buffer to reuse.
@@ -32,6 +32,16 @@ pub struct Record {
     /// The fields given a value since the last clear (perhaps absent again
     /// since): the only ones [`clear`](Self::clear) needs to visit.
     filled: Vec<usize>,
+}
+
+impl std::fmt::Debug for Record {
+    /// The values, as before the record kept buffers: those are no part of
+    /// what it holds.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Record")
+            .field("values", &self.values)
+            .finish()
+    }
 }
 
 impl PartialEq for Record {

@@ -333,8 +333,11 @@ pub struct EnumSpec {
     /// is found by comparing it with the few codes of its length, first by
     /// [`spelling_key`] (which decides codes of up to 16 bytes without a
     /// string comparison).
-    exact: Vec<Vec<((u64, u64), Box<str>, u32)>>,
+    exact: Vec<Vec<ExactCode>>,
 }
+
+/// A code as written, with its [`spelling_key`] and its index.
+type ExactCode = ((u64, u64), Box<str>, u32);
 
 /// The first and last eight bytes of `text` (all of it, zero-padded, when
 /// shorter): two texts of the same length up to 16 bytes are equal exactly
@@ -356,7 +359,7 @@ fn spelling_key(text: &str) -> (u64, u64) {
 impl EnumSpec {
     /// An enumeration of `values`, with `aliases` (lowercased) for them.
     pub fn new(values: Vec<EnumValue>, aliases: Vec<(String, u32)>) -> Self {
-        let mut exact: Vec<Vec<((u64, u64), Box<str>, u32)>> = Vec::new();
+        let mut exact: Vec<Vec<ExactCode>> = Vec::new();
         for value in &values {
             let first = values
                 .iter()
