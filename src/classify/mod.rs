@@ -234,7 +234,9 @@ impl<'r> Classifier<'r> {
         if let (Some(field), false) = (self.agency_field, stated) {
             record.set(
                 field,
-                agency.as_ref().map(|a| Value::Str(Arc::clone(&a.agency))),
+                agency
+                    .as_ref()
+                    .map(|a| Value::Str(Arc::clone(&a.agency).into())),
             );
         }
         if agency.is_none()

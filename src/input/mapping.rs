@@ -5,16 +5,33 @@
 //! constants, then ordered rules on the partly built record (the first rule
 //! that matches sets each field still absent).
 
+use std::net::IpAddr;
+
+use chrono::{DateTime, FixedOffset};
+
 use super::{InputFormat, RawFields, RawRecord};
 use crate::diagnostic::suggest;
-use crate::record::{Record, Value, parse_value};
+use crate::record::timestamp::{Fixed, parse_fixed, resolve_naive};
+use crate::record::{Record, Value, parse_dotted_quad, parse_value};
 use crate::ruleset::Ruleset;
-use crate::ruleset::model::{FieldId, Mapping, Stage};
+use crate::ruleset::model::{FieldDef, FieldId, FieldType, Mapping, Stage};
 
 /// Turns raw records of one format into typed records.
 pub struct Mapper<'r> {
     ruleset: &'r Ruleset,
     mapping: Option<&'r Mapping>,
+    /// Each field with a fallback, and that fallback, in definition order:
+    /// listed once rather than found among all fields per record.
+    fallbacks: Vec<(FieldId, FieldId)>,
+}
+
+/// The record field a column of a canonical CSV header names, with its
+/// definition: resolved once per input, so that reading a cell needs no
+/// lookup by name or id.
+#[derive(Clone, Copy, Debug)]
+pub struct Column<'r> {
+    field: FieldId,
+    def: &'r FieldDef,
 }
 
 /// Why a record could not be mapped; becomes its reject reason.
@@ -33,7 +50,17 @@ impl<'r> Mapper<'r> {
                 })?)
             }
         };
-        Ok(Mapper { ruleset, mapping })
+        let fallbacks = ruleset
+            .fields
+            .iter()
+            .enumerate()
+            .filter_map(|(i, def)| Some((FieldId::from_index(i), def.fallback?)))
+            .collect();
+        Ok(Mapper {
+            ruleset,
+            mapping,
+            fallbacks,
+        })
     }
 
     /// Input column or key names that are not fields of the ruleset, each
@@ -82,33 +109,92 @@ impl<'r> Mapper<'r> {
             }
             Some(mapping) => self.apply_mapping(mapping, &raw.fields, record)?,
         }
-        record.apply_fallbacks(&self.ruleset.fields);
+        self.apply_fallbacks(record);
         Ok(())
+    }
+
+    fn apply_fallbacks(&self, record: &mut Record) {
+        for &(field, fallback) in &self.fallbacks {
+            record.apply_fallback(field, fallback);
+        }
     }
 
     /// The record field each column of a canonical header names (`None`:
     /// not an input field), resolved once per input rather than per row.
-    pub fn columns(&self, header: &[String]) -> Vec<Option<FieldId>> {
-        header.iter().map(|name| self.field(name)).collect()
+    pub fn columns(&self, header: &[String]) -> Vec<Option<Column<'r>>> {
+        header
+            .iter()
+            .map(|name| {
+                self.field(name).map(|field| Column {
+                    field,
+                    def: self.ruleset.field(field),
+                })
+            })
+            .collect()
     }
 
-    /// Fills `record` from the cells of a canonical row, each with the field
-    /// [`columns`](Self::columns) gave its column. Cells are trimmed; empty
+    /// Fills `record` from the cells of a canonical row, each with the
+    /// column [`columns`](Self::columns) gave it. Cells are trimmed; empty
     /// ones are absent. `record` is cleared first.
     pub fn map_cells<'a>(
         &self,
-        columns: &[Option<FieldId>],
+        columns: &[Option<Column<'r>>],
         cells: impl Iterator<Item = &'a str>,
         record: &mut Record,
     ) -> Result<(), MapError> {
         record.clear();
-        let fields = columns.iter().copied().zip(cells).map(|(field, text)| {
+        for (column, text) in columns.iter().zip(cells) {
+            let Some(column) = column else {
+                continue;
+            };
             let text = crate::record::trim(text);
-            (field, (!text.is_empty()).then_some(text))
-        });
-        self.fill(fields, record)?;
-        record.apply_fallbacks(&self.ruleset.fields);
+            if text.is_empty() {
+                continue;
+            }
+            // The spellings bulk inputs use most, read straight into the
+            // record; anything else (and every error) goes through
+            // `parse_value`, which gives the same values.
+            let field = column.field;
+            match &column.def.ty {
+                FieldType::String => {
+                    record.set_text(field, text);
+                    continue;
+                }
+                FieldType::Enum(spec) => {
+                    if let Some(code) = spec.lookup(text) {
+                        record.set(field, Some(Value::Enum(code)));
+                        continue;
+                    }
+                }
+                FieldType::Ip => {
+                    if let Some(v4) = parse_dotted_quad(text) {
+                        record.set(field, Some(Value::Ip(IpAddr::V4(v4))));
+                        continue;
+                    }
+                }
+                FieldType::Timestamp => {
+                    if let Some(t) = self.fixed_time(text) {
+                        record.set(field, Some(Value::Time(t)));
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+            record.set(field, Some(self.parse(field, text)?));
+        }
+        self.apply_fallbacks(record);
         Ok(())
+    }
+
+    /// A timestamp in one of the spellings [`parse_fixed`] reads, as
+    /// [`parse_value`] would read it; `None` for other spellings, and for
+    /// local times skipped or repeated in the ruleset's zone (whose error
+    /// `parse_value` gives).
+    fn fixed_time(&self, text: &str) -> Option<DateTime<FixedOffset>> {
+        match parse_fixed(text)? {
+            Fixed::Offset(t) => Some(t),
+            Fixed::Naive(naive) => resolve_naive(self.ruleset.meta.timezone.value, naive).ok(),
+        }
     }
 
     /// Sets each named field that has a value.

@@ -251,9 +251,7 @@ fn canonical_item(origin: Origin, header: &Arc<[String]>, record: &csv::ByteReco
             });
         }
     };
-    let values = (0..record.len())
-        .map(|i| cell(text, record, i).to_owned())
-        .collect();
+    let values = cells(text, record).map(str::to_owned).collect();
     Item::Record(RawRecord {
         origin,
         fields: RawFields::Columns {
@@ -295,6 +293,22 @@ pub(crate) fn row_text<'a>(
         .unwrap_or(0);
     let column = header.get(bad).map_or("?", String::as_str);
     Err(format!("column `{column}` is not valid UTF-8"))
+}
+
+/// The cells of a row whose text [`row_text`] returned, in order: one walk
+/// along the row's field boundaries rather than a lookup of each cell's
+/// range (the fields of a `ByteRecord` lie end to end in its text).
+pub(crate) fn cells<'a>(
+    text: &'a str,
+    record: &'a csv::ByteRecord,
+) -> impl Iterator<Item = &'a str> + 'a {
+    let mut start = 0;
+    record.iter().map(move |bytes| {
+        let end = start + bytes.len();
+        let cell = text.get(start..end).unwrap_or_default();
+        start = end;
+        cell
+    })
 }
 
 /// Cell `i` of a row whose text [`row_text`] returned.

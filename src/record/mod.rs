@@ -1,7 +1,12 @@
 //! The canonical record: the typed field values a ruleset classifies.
 
+mod ipv4;
+mod text;
 pub mod timestamp;
 mod value;
+
+pub use ipv4::parse_dotted_quad;
+pub use text::Text;
 
 pub use value::{
     Value, ValueError, format_number, parse_bool, parse_ip, parse_money, parse_timestamp,
@@ -14,10 +19,37 @@ use crate::ruleset::model::{FieldDef, FieldId};
 ///
 /// A record is a flat vector rather than a map: classification touches a
 /// handful of fields per criterion, millions of times, and an index is the
-/// cheapest lookup there is.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// cheapest lookup there is. It is reused from row to row: clearing it
+/// visits only the fields that were set, and it keeps the buffer of each
+/// text value it clears for the next text of that field (see
+/// [`set_text`](Self::set_text)), so that reading a row allocates nothing
+/// once the buffers have grown.
+#[derive(Clone, Default)]
 pub struct Record {
     values: Vec<Option<Value>>,
+    /// Per field, as long as `values`: an emptied text buffer to reuse.
+    buffers: Vec<String>,
+    /// The fields given a value since the last clear (perhaps absent again
+    /// since): the only ones [`clear`](Self::clear) needs to visit.
+    filled: Vec<usize>,
+}
+
+impl std::fmt::Debug for Record {
+    /// The values, as before the record kept buffers: those are no part of
+    /// what it holds.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Record")
+            .field("values", &self.values)
+            .finish()
+    }
+}
+
+impl PartialEq for Record {
+    /// Records are equal when their values are; buffers and the list of
+    /// fields to clear don't count.
+    fn eq(&self, other: &Self) -> bool {
+        self.values == other.values
+    }
 }
 
 impl Record {
@@ -25,6 +57,8 @@ impl Record {
     pub fn with_fields(fields: usize) -> Self {
         Record {
             values: vec![None; fields],
+            buffers: vec![String::new(); fields],
+            filled: Vec::with_capacity(fields),
         }
     }
 
@@ -34,30 +68,178 @@ impl Record {
     }
 
     /// Sets (or clears) a field.
+    // Always inlined: this is the hot path of reading every cell, a few
+    // instructions once the copy of the value is folded into the caller's.
+    #[inline(always)]
     pub fn set(&mut self, field: FieldId, value: Option<Value>) {
         let i = field.index();
-        if i >= self.values.len() {
-            self.values.resize(i + 1, None);
+        match self.values.get_mut(i) {
+            // The common case of reading a row: a field cleared before it.
+            Some(slot @ None) => {
+                let filled = value.is_some();
+                *slot = value;
+                if filled {
+                    self.filled.push(i);
+                }
+            }
+            _ => self.replace(i, value),
         }
-        if let Some(slot) = self.values.get_mut(i) {
-            *slot = value;
+    }
+
+    /// [`set`](Self::set) for a field that has a value or is past the end.
+    #[inline(never)]
+    fn replace(&mut self, i: usize, value: Option<Value>) {
+        self.make_room(i);
+        let Some(slot) = self.values.get_mut(i) else {
+            return;
+        };
+        match slot {
+            None => {
+                if value.is_some() {
+                    self.filled.push(i);
+                }
+                *slot = value;
+            }
+            Some(Value::Str(_)) => {
+                let old = std::mem::replace(slot, value);
+                keep_buffer(&mut self.buffers, i, old);
+            }
+            Some(_) => *slot = value,
         }
+    }
+
+    /// Sets a field to the text `text`, copied into the buffer the record
+    /// keeps for that field rather than into a new allocation.
+    pub fn set_text(&mut self, field: FieldId, text: &str) {
+        let mut buffer = self.take_buffer(field.index());
+        buffer.push_str(text);
+        self.set(field, Some(Value::Str(Text::from_buffer(buffer))));
+    }
+
+    /// The emptied buffer kept for field `i`.
+    fn take_buffer(&mut self, i: usize) -> String {
+        let mut buffer = self
+            .buffers
+            .get_mut(i)
+            .map(std::mem::take)
+            .unwrap_or_default();
+        buffer.clear();
+        buffer
+    }
+
+    #[inline]
+    fn make_room(&mut self, i: usize) {
+        if i >= self.values.len() || i >= self.buffers.len() {
+            self.grow(i);
+        }
+    }
+
+    /// Room for field `i`, in a record made with fewer fields.
+    #[cold]
+    fn grow(&mut self, i: usize) {
+        self.values.resize(self.values.len().max(i + 1), None);
+        self.buffers.resize(self.values.len(), String::new());
     }
 
     /// Fills each absent field that names a `fallback` from that field
     /// (`reported_at` defaults to `occurred_at`), in definition order.
     pub fn apply_fallbacks(&mut self, fields: &[FieldDef]) {
         for (i, def) in fields.iter().enumerate() {
-            let id = FieldId::from_index(i);
-            if let (None, Some(fallback)) = (self.get(id), def.fallback) {
-                let value = self.get(fallback).cloned();
-                self.set(id, value);
+            if let Some(fallback) = def.fallback {
+                self.apply_fallback(FieldId::from_index(i), fallback);
             }
         }
     }
 
-    /// Clears every field, keeping the allocation for the next record.
+    /// Fills `field`, if absent, from `fallback`: one step of
+    /// [`apply_fallbacks`](Self::apply_fallbacks), for callers that have
+    /// listed the fields with a fallback once rather than per record.
+    pub fn apply_fallback(&mut self, field: FieldId, fallback: FieldId) {
+        if self.get(field).is_some() {
+            return;
+        }
+        if !matches!(self.get(fallback), Some(Value::Str(_))) {
+            let value = self.get(fallback).cloned();
+            self.set(field, value);
+            return;
+        }
+        // Text is copied into this field's own buffer rather than cloned
+        // into a new allocation.
+        let mut buffer = self.take_buffer(field.index());
+        if let Some(Some(Value::Str(text))) = self.values.get(fallback.index()) {
+            buffer.push_str(text);
+        }
+        self.set(field, Some(Value::Str(Text::from_buffer(buffer))));
+    }
+
+    /// Clears every field, keeping the allocation for the next record and
+    /// the buffers of its text values for the next texts.
     pub fn clear(&mut self) {
-        self.values.iter_mut().for_each(|v| *v = None);
+        let Record {
+            values,
+            buffers,
+            filled,
+        } = self;
+        for &i in filled.iter() {
+            match values.get_mut(i) {
+                Some(slot @ Some(Value::Str(_))) => {
+                    let old = slot.take();
+                    keep_buffer(buffers, i, old);
+                }
+                Some(slot) => *slot = None,
+                None => {}
+            }
+        }
+        filled.clear();
+    }
+}
+
+/// Keeps the buffer of `old`, a value just removed from field `i`.
+fn keep_buffer(buffers: &mut [String], i: usize, old: Option<Value>) {
+    if let Some(Value::Str(text)) = old {
+        if let (Some(buffer), Some(slot)) = (text.into_buffer(), buffers.get_mut(i)) {
+            *slot = buffer;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(record: &Record, i: usize) -> Option<String> {
+        record.get(FieldId::from_index(i)).map(|v| v.to_string())
+    }
+
+    #[test]
+    fn cleared_records_are_empty_and_reuse_their_text_buffers() {
+        let mut record = Record::with_fields(3);
+        record.set_text(FieldId::from_index(0), "a long enough identifier");
+        record.set(FieldId::from_index(1), Some(Value::Bool(true)));
+        record.set(FieldId::from_index(1), None);
+        record.set(FieldId::from_index(1), Some(Value::Bool(false)));
+        record.clear();
+        assert_eq!(record, Record::with_fields(3));
+        assert!(record.buffers[0].capacity() >= 24);
+        record.set_text(FieldId::from_index(0), "short");
+        record.set_text(FieldId::from_index(0), "shorter");
+        assert_eq!(text(&record, 0).as_deref(), Some("shorter"));
+        // A field past the end grows the record.
+        record.set_text(FieldId::from_index(5), "x");
+        assert_eq!(text(&record, 5).as_deref(), Some("x"));
+        record.clear();
+        assert_eq!(record.values.iter().filter(|v| v.is_some()).count(), 0);
+    }
+
+    #[test]
+    fn text_fallbacks_are_copied() {
+        let mut record = Record::with_fields(2);
+        record.set(FieldId::from_index(0), Some(Value::Str("shared".into())));
+        record.apply_fallback(FieldId::from_index(1), FieldId::from_index(0));
+        assert_eq!(text(&record, 1).as_deref(), Some("shared"));
+        record.apply_fallback(FieldId::from_index(1), FieldId::from_index(0));
+        let mut absent = Record::with_fields(2);
+        absent.apply_fallback(FieldId::from_index(1), FieldId::from_index(0));
+        assert_eq!(absent, Record::with_fields(2));
     }
 }

@@ -27,10 +27,10 @@ pub enum Fixed {
     Naive(NaiveDateTime),
 }
 
-fn digits(bytes: &[u8]) -> Option<u32> {
-    bytes.iter().try_fold(0u32, |n, b| {
-        b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
-    })
+/// The two-digit number `ab`, if both are ASCII digits.
+fn two(a: u8, b: u8) -> Option<u32> {
+    let (a, b) = (a.wrapping_sub(b'0'), b.wrapping_sub(b'0'));
+    (a < 10 && b < 10).then(|| u32::from(a) * 10 + u32::from(b))
 }
 
 /// Reads `YYYY-MM-DD[T ]HH:MM:SS` followed by `Z`, `±HH:MM` or nothing;
@@ -61,21 +61,14 @@ pub fn parse_fixed(text: &str) -> Option<Fixed> {
     else {
         return None;
     };
-    let date = NaiveDate::from_ymd_opt(
-        digits(&[*y0, *y1, *y2, *y3])? as i32,
-        digits(&[*mo0, *mo1])?,
-        digits(&[*d0, *d1])?,
-    )?;
-    let naive = date.and_hms_opt(
-        digits(&[*h0, *h1])?,
-        digits(&[*mi0, *mi1])?,
-        digits(&[*s0, *s1])?,
-    )?;
+    let year = two(*y0, *y1)? * 100 + two(*y2, *y3)?;
+    let date = NaiveDate::from_ymd_opt(year as i32, two(*mo0, *mo1)?, two(*d0, *d1)?)?;
+    let naive = date.and_hms_opt(two(*h0, *h1)?, two(*mi0, *mi1)?, two(*s0, *s1)?)?;
     match rest {
         [] => Some(Fixed::Naive(naive)),
         [b'Z'] => Some(Fixed::Offset(naive.and_utc().fixed_offset())),
         [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let (hours, minutes) = (digits(&[*h1, *h2])?, digits(&[*m1, *m2])?);
+            let (hours, minutes) = (two(*h1, *h2)?, two(*m1, *m2)?);
             if hours > 23 || minutes > 59 {
                 return None;
             }
@@ -233,6 +226,30 @@ pub fn write_local(out: &mut String, at: DateTime<Utc>, tz: Tz) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn fixed_reads_agree_with_chrono(
+            text in "[0-9]{4}-[01][0-9]-[0-3][0-9][T ][0-2][0-9]:[0-6][0-9]:[0-6][0-9](Z|[+-][0-2][0-9]:[0-6][0-9])?"
+        ) {
+            match parse_fixed(&text) {
+                Some(Fixed::Offset(t)) => {
+                    let expected = DateTime::parse_from_rfc3339(&text.replacen(' ', "T", 1)).ok();
+                    prop_assert_eq!(Some(t), expected);
+                    prop_assert_eq!(Some(t.offset()), expected.as_ref().map(|e| e.offset()));
+                }
+                Some(Fixed::Naive(naive)) => {
+                    let expected = NaiveDateTime::parse_from_str(&text.replacen(' ', "T", 1), "%Y-%m-%dT%H:%M:%S").ok();
+                    prop_assert_eq!(Some(naive), expected);
+                }
+                None => {
+                    // Left to the general parser; only a spelling it reads
+                    // with a leap second or an out-of-range field.
+                }
+            }
+        }
+    }
 
     fn chrono_local(at: DateTime<Utc>, tz: Tz) -> String {
         at.with_timezone(&tz)

@@ -17,8 +17,8 @@ use crate::source::{Span, Spanned};
 /// What a case produced.
 #[derive(Clone, Debug)]
 pub enum Actual {
-    /// A classified record.
-    Record(RecordOutcome),
+    /// A classified record (boxed: it holds a whole record).
+    Record(Box<RecordOutcome>),
     /// An audited history.
     History(HistoryOutcome),
 }
@@ -105,7 +105,7 @@ pub fn execute(
                 .flatten()
                 .map(|t| trigger_name(*t))
                 .collect();
-            Ok(Actual::Record(RecordOutcome {
+            Ok(Actual::Record(Box::new(RecordOutcome {
                 level: outcome.level.map_or_else(
                     || "unclassified".to_owned(),
                     |l| ruleset.level(l).id.value.clone(),
@@ -118,7 +118,7 @@ pub fn execute(
                 incident_number: outcome.incident_number.map(|n| n.to_string()),
                 flags: outcome.flags.iter().map(flag_kind).collect(),
                 record,
-            }))
+            })))
         }
         TestInput::History(spec) => {
             let as_of = as_of(ruleset, test, spec)?;

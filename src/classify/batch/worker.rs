@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use crate::classify::{Classification, Classifier, Declared, Flag};
 use crate::input::chunks::Chunk;
-use crate::input::mapping::Mapper;
+use crate::input::mapping::{Column, Mapper};
 use crate::input::{Item, Origin, RawRecord, Reject};
 use crate::output::cells::CellEscaping;
 use crate::output::classification::{RowBuffer, RowFormat, write_row};
 use crate::record::Record;
-use crate::ruleset::model::{FieldId, IncidentNumbering};
+use crate::ruleset::model::IncidentNumbering;
 
 /// What a worker needs to know about the input a chunk comes from.
 pub(super) struct InputContext<'a, 'r> {
@@ -23,7 +23,7 @@ pub(super) struct InputContext<'a, 'r> {
     /// Maps its rows to records.
     pub mapper: Mapper<'r>,
     /// The field of each column of a canonical CSV header.
-    pub columns: Vec<Option<FieldId>>,
+    pub columns: Vec<Option<Column<'r>>>,
     /// The warning about CSV header columns the ruleset does not define.
     pub columns_warning: Option<String>,
     /// The output format.
@@ -132,7 +132,7 @@ pub(super) fn process(ctx: &InputContext<'_, '_>, chunk: &Chunk, out: &mut Outpu
                 }
             };
             worker.first_record(|| ctx.columns_warning.clone());
-            let cells = (0..record.len()).map(|i| crate::input::table::cell(text, record, i));
+            let cells = crate::input::table::cells(text, record);
             match ctx
                 .mapper
                 .map_cells(&ctx.columns, cells, &mut worker.record)
