@@ -82,8 +82,13 @@ struct Counted {
 /// Cache slots: local start dates, so a little over two years.
 const SLOTS: usize = 1024;
 
+type Empty = (Arc<[NaiveDate]>, Arc<[(NaiveDate, NonWorkingReason)]>);
+
 thread_local! {
     static WORKING_DAYS: RefCell<Vec<Option<Counted>>> = RefCell::new(vec![None; SLOTS]);
+    /// The empty lists of windows that count no days: shared, since making
+    /// an `Arc` of an empty slice allocates.
+    static EMPTY: Empty = (Arc::from([]), Arc::from([]));
 }
 
 /// The due time of a record at `level`: `Ok(None)` if the level has no
@@ -119,7 +124,7 @@ pub fn compute(
         counted,
         skipped,
     };
-    let empty = || (Arc::from([]), Arc::from([]));
+    let empty = || EMPTY.with(|(c, s)| (Arc::clone(c), Arc::clone(s)));
     let at = match response.window {
         Window::Immediately => {
             let (counted, skipped) = empty();

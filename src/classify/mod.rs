@@ -14,6 +14,8 @@ pub mod batch;
 mod due;
 mod incident;
 pub mod index;
+mod requirement;
+mod split;
 
 use std::sync::Arc;
 
@@ -26,7 +28,8 @@ pub use incident::IncidentNumber;
 
 use crate::allocation::AllocationTable;
 use crate::calendar::Calendar;
-use crate::check::{Gap, NormalForms, Split, gaps, splits};
+use crate::check::{Gap, NormalForms, gaps, splits};
+use crate::condition::compiled::Program;
 use crate::record::{Record, Value};
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::{Effect, FieldId, LevelId, TriggerId};
@@ -130,10 +133,12 @@ pub struct Classifier<'r> {
     allocations: Option<Arc<AllocationTable>>,
     calendar: Calendar,
     gaps: Vec<Gap>,
-    splits: Vec<Split>,
+    splits: Vec<split::CompiledSplit>,
     ip_fields: Vec<FieldId>,
-    criteria_index: index::ConditionIndex,
-    trigger_index: index::ConditionIndex,
+    /// The criteria's conditions, compiled and indexed.
+    criteria: index::ConditionIndex,
+    /// The triggers' conditions, compiled and indexed.
+    triggers: index::ConditionIndex,
     agency_field: Option<FieldId>,
     level_field: Option<FieldId>,
     id_field: Option<FieldId>,
@@ -152,19 +157,28 @@ impl<'r> Classifier<'r> {
             .filter(|(_, f)| f.ty == crate::ruleset::model::FieldType::Ip)
             .map(|(i, _)| FieldId::from_index(i))
             .collect();
+        let criteria: Vec<Program> = ruleset
+            .criteria
+            .iter()
+            .map(|c| Program::new(&c.when))
+            .collect();
+        let triggers: Vec<Program> = ruleset
+            .triggers
+            .iter()
+            .map(|t| Program::new(&t.when))
+            .collect();
         Classifier {
             ruleset,
             allocations,
             calendar: calendar_of(ruleset),
             gaps: gaps(ruleset, &forms),
-            splits: splits(ruleset, &forms),
+            splits: splits(ruleset, &forms)
+                .into_iter()
+                .map(|s| split::CompiledSplit::new(ruleset, s))
+                .collect(),
             ip_fields,
-            criteria_index: index::ConditionIndex::new(
-                &ruleset.criteria.iter().map(|c| &c.when).collect::<Vec<_>>(),
-            ),
-            trigger_index: index::ConditionIndex::new(
-                &ruleset.triggers.iter().map(|t| &t.when).collect::<Vec<_>>(),
-            ),
+            criteria: index::ConditionIndex::new(criteria, ruleset),
+            triggers: index::ConditionIndex::new(triggers, ruleset),
             agency_field: ruleset.field_id("agency"),
             level_field: ruleset.field_id("level"),
             id_field: ruleset.field_id("id"),
@@ -245,13 +259,7 @@ impl<'r> Classifier<'r> {
             flags.push(Flag::Unallocated);
         }
 
-        out.matched.extend(
-            self.criteria_index
-                .candidates(record)
-                .iter()
-                .copied()
-                .filter(|i| self.ruleset.criterion(*i).when.matches(record)),
-        );
+        out.matched.extend(self.criteria.matching(record));
         let rule = out
             .matched
             .iter()
@@ -267,7 +275,7 @@ impl<'r> Classifier<'r> {
             }
         }
         for split in &self.splits {
-            if let Some(flag) = missing(self.ruleset, split, level, record) {
+            if let Some(flag) = split.missing(self.ruleset, level, record) {
                 flags.push(flag);
             }
         }
@@ -307,14 +315,7 @@ impl<'r> Classifier<'r> {
         fired: &mut Vec<TriggerId>,
         flags: &mut Vec<Flag>,
     ) -> (Declared, Option<TriggerId>) {
-        fired.extend(
-            self.trigger_index
-                .candidates(record)
-                .iter()
-                .copied()
-                .filter(|i| self.ruleset.trigger_at(*i).when.matches(record))
-                .map(TriggerId::from_index),
-        );
+        fired.extend(self.triggers.matching(record).map(TriggerId::from_index));
         let fired: &[TriggerId] = fired;
         let overridden = |id: &TriggerId| {
             fired.iter().any(|other| {
@@ -360,37 +361,6 @@ fn gap_contains(ruleset: &Ruleset, gap: &Gap, record: &Record) -> bool {
             .criterion(gap.below)
             .when
             .matches_ignoring(gap.field, record)
-}
-
-/// The flag of a record without the value that decides between the
-/// criteria of `split`, when one of those it otherwise meets is more severe
-/// than the level it got: its level depends on the absent value.
-fn missing(
-    ruleset: &Ruleset,
-    split: &Split,
-    level: Option<LevelId>,
-    record: &Record,
-) -> Option<Flag> {
-    if record.get(split.field).is_some() {
-        return None;
-    }
-    let open = || {
-        split.criteria.iter().copied().filter(|c| {
-            ruleset
-                .criterion(*c)
-                .when
-                .matches_ignoring(split.field, record)
-        })
-    };
-    // One pass to decide, a second only to list the criteria of a flag.
-    let (count, decides) = open().fold((0usize, false), |(n, decides), c| {
-        let more_severe = level.is_none_or(|l| ruleset.criterion(c).level.value < l);
-        (n + 1, decides || more_severe)
-    });
-    (decides && count > 1).then(|| Flag::Missing {
-        field: split.field,
-        criteria: open().collect(),
-    })
 }
 
 /// The calendar a ruleset describes.
