@@ -133,8 +133,10 @@ pub struct Classifier<'r> {
     allocations: Option<Arc<AllocationTable>>,
     calendar: Calendar,
     gaps: Vec<Gap>,
-    splits: Vec<split::CompiledSplit>,
+    splits: split::Splits,
     ip_fields: Vec<FieldId>,
+    /// The allocation table, flattened for lookup.
+    agencies: Option<agency::Agencies>,
     /// The criteria's conditions, compiled and indexed.
     criteria: index::ConditionIndex,
     /// The triggers' conditions, compiled and indexed.
@@ -169,13 +171,11 @@ impl<'r> Classifier<'r> {
             .collect();
         Classifier {
             ruleset,
+            agencies: allocations.clone().map(agency::Agencies::new),
             allocations,
             calendar: calendar_of(ruleset),
             gaps: gaps(ruleset, &forms),
-            splits: splits(ruleset, &forms)
-                .into_iter()
-                .map(|s| split::CompiledSplit::new(ruleset, s))
-                .collect(),
+            splits: split::Splits::new(ruleset, splits(ruleset, &forms)),
             ip_fields,
             criteria: index::ConditionIndex::new(criteria, ruleset),
             triggers: index::ConditionIndex::new(triggers, ruleset),
@@ -241,9 +241,9 @@ impl<'r> Classifier<'r> {
         let agency = if stated {
             None
         } else {
-            self.allocations
-                .as_deref()
-                .and_then(|table| agency::lookup(table, &self.ip_fields, record))
+            self.agencies
+                .as_ref()
+                .and_then(|agencies| agencies.lookup(&self.ip_fields, record))
         };
         if let (Some(field), false) = (self.agency_field, stated) {
             record.set(
@@ -274,11 +274,7 @@ impl<'r> Classifier<'r> {
                 flags.push(Flag::Gap(i));
             }
         }
-        for split in &self.splits {
-            if let Some(flag) = split.missing(self.ruleset, level, record) {
-                flags.push(flag);
-            }
-        }
+        self.splits.flag_missing(self.ruleset, level, record, flags);
 
         let (declared, trigger) = self.declare(record, &mut out.fired, flags);
         let incident_number = match (declared, trigger) {

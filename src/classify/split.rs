@@ -1,10 +1,11 @@
 //! The `missing` flag: a record without the value that decides between
 //! criteria of different levels (`loss_usd` of a property destruction).
 //!
-//! The question is which criteria of a [`Split`] the record meets whatever
-//! the value of its field. Asked of every record, so the criteria are
-//! compiled with the field's tests taken as passed and indexed like the
-//! classifier's own: most records cannot meet any of them.
+//! The question is which criteria of each [`Split`] the record meets
+//! whatever the value of the split's field. It is asked of every record,
+//! so every split's criteria are compiled once with their split's field
+//! taken as passed, and indexed together like the classifier's own: most
+//! records meet none of them, and one index lookup answers for all splits.
 
 use super::Flag;
 use super::index::ConditionIndex;
@@ -14,62 +15,104 @@ use crate::record::Record;
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::{FieldId, LevelId};
 
-/// A split with its criteria compiled to ignore its field.
-pub struct CompiledSplit {
-    field: FieldId,
-    /// The criteria, in ruleset order.
-    criteria: Vec<usize>,
-    /// Each criterion's condition with the field's tests taken as passed,
-    /// indexed.
+/// Every split, its criteria compiled to ignore its field.
+pub struct Splits {
+    /// The splits' fields, in order.
+    fields: Vec<FieldId>,
+    /// By program: (split, criterion).
+    slots: Vec<(usize, usize)>,
+    /// The criteria of all splits, each with its split's field taken as
+    /// passed, split after split, indexed.
     index: ConditionIndex,
 }
 
-impl CompiledSplit {
-    /// Compiles `split` of `ruleset`.
-    pub fn new(ruleset: &Ruleset, split: Split) -> Self {
-        let programs: Vec<Program> = split
-            .criteria
-            .iter()
-            .filter_map(|c| ruleset.criteria.get(*c))
-            .map(|c| Program::ignoring(&c.when, split.field))
-            .collect();
-        CompiledSplit {
-            field: split.field,
+impl Splits {
+    /// Compiles `splits` of `ruleset`.
+    pub fn new(ruleset: &Ruleset, splits: Vec<Split>) -> Self {
+        let mut slots = Vec::new();
+        let mut programs = Vec::new();
+        for (s, split) in splits.iter().enumerate() {
+            for c in &split.criteria {
+                if let Some(criterion) = ruleset.criteria.get(*c) {
+                    slots.push((s, *c));
+                    programs.push(Program::ignoring(&criterion.when, split.field));
+                }
+            }
+        }
+        Splits {
+            fields: splits.iter().map(|s| s.field).collect(),
+            slots,
             index: ConditionIndex::new(programs, ruleset),
-            criteria: split.criteria,
         }
     }
 
-    /// The flag of a record without the split's value, when one of the
-    /// criteria it otherwise meets is more severe than the `level` it got:
-    /// its level depends on the absent value.
-    pub fn missing(
+    /// Pushes the flag of each split whose value `record` lacks, when one
+    /// of the split's criteria it otherwise meets is more severe than the
+    /// `level` it got: its level depends on the absent value.
+    pub fn flag_missing(
         &self,
         ruleset: &Ruleset,
         level: Option<LevelId>,
         record: &Record,
-    ) -> Option<Flag> {
-        if record.get(self.field).is_some() {
-            return None;
+        flags: &mut Vec<Flag>,
+    ) {
+        if self.fields.is_empty() {
+            return;
         }
-        let open = || {
-            self.index
-                .matching(record)
-                .filter_map(|i| self.criteria.get(i).copied())
-        };
-        // One pass to decide, a second only to list the criteria of a flag.
-        let (count, decides) = open().fold((0usize, false), |(n, decides), c| {
+        // Matches come split after split: count each split's run.
+        let mut run: Option<(usize, usize, bool)> = None;
+        for (split, criterion) in self.open(record) {
             let more_severe = level.is_none_or(|l| {
                 ruleset
                     .criteria
-                    .get(c)
-                    .is_some_and(|criterion| criterion.level.value < l)
+                    .get(criterion)
+                    .is_some_and(|c| c.level.value < l)
             });
-            (n + 1, decides || more_severe)
-        });
-        (decides && count > 1).then(|| Flag::Missing {
-            field: self.field,
-            criteria: open().collect(),
-        })
+            run = match run {
+                Some((s, count, decides)) if s == split => {
+                    Some((s, count + 1, decides || more_severe))
+                }
+                other => {
+                    if let Some(done) = other {
+                        self.flag(done, record, flags);
+                    }
+                    Some((split, 1, more_severe))
+                }
+            };
+        }
+        if let Some(done) = run {
+            self.flag(done, record, flags);
+        }
+    }
+
+    /// The (split, criterion) pairs `record` meets ignoring the split's
+    /// field, for the splits whose field it lacks.
+    fn open<'a>(&'a self, record: &'a Record) -> impl Iterator<Item = (usize, usize)> + 'a {
+        self.index
+            .matching(record)
+            .filter_map(|i| self.slots.get(i).copied())
+            .filter(|(split, _)| {
+                self.fields
+                    .get(*split)
+                    .is_some_and(|f| record.get(*f).is_none())
+            })
+    }
+
+    /// Pushes the flag of one split's run of (split, count, decides).
+    fn flag(&self, run: (usize, usize, bool), record: &Record, flags: &mut Vec<Flag>) {
+        let (split, count, decides) = run;
+        let Some(field) = self.fields.get(split) else {
+            return;
+        };
+        if decides && count > 1 {
+            flags.push(Flag::Missing {
+                field: *field,
+                criteria: self
+                    .open(record)
+                    .filter(|(s, _)| *s == split)
+                    .map(|(_, c)| c)
+                    .collect(),
+            });
+        }
     }
 }
