@@ -11,6 +11,7 @@
 
 mod agency;
 pub mod batch;
+mod declare;
 mod due;
 mod incident;
 pub mod index;
@@ -32,7 +33,7 @@ use crate::check::{Gap, NormalForms, gaps, splits};
 use crate::condition::compiled::Program;
 use crate::record::{Record, Value};
 use crate::ruleset::Ruleset;
-use crate::ruleset::model::{Effect, FieldId, LevelId, TriggerId};
+use crate::ruleset::model::{FieldId, LevelId, TriggerId};
 
 /// Whether a record must be declared an incident.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -141,6 +142,8 @@ pub struct Classifier<'r> {
     criteria: index::ConditionIndex,
     /// The triggers' conditions, compiled and indexed.
     triggers: index::ConditionIndex,
+    /// The triggers' effects and overrides.
+    declaration: declare::Declaration,
     agency_field: Option<FieldId>,
     level_field: Option<FieldId>,
     id_field: Option<FieldId>,
@@ -179,6 +182,7 @@ impl<'r> Classifier<'r> {
             ip_fields,
             criteria: index::ConditionIndex::new(criteria, ruleset),
             triggers: index::ConditionIndex::new(triggers, ruleset),
+            declaration: declare::Declaration::new(ruleset),
             agency_field: ruleset.field_id("agency"),
             level_field: ruleset.field_id("level"),
             id_field: ruleset.field_id("id"),
@@ -312,36 +316,7 @@ impl<'r> Classifier<'r> {
         flags: &mut Vec<Flag>,
     ) -> (Declared, Option<TriggerId>) {
         fired.extend(self.triggers.matching(record).map(TriggerId::from_index));
-        let fired: &[TriggerId] = fired;
-        let overridden = |id: &TriggerId| {
-            fired.iter().any(|other| {
-                self.ruleset
-                    .trigger(other)
-                    .overrides
-                    .iter()
-                    .any(|o| o.value == *id)
-            })
-        };
-        let effective = |effect: Effect| {
-            fired
-                .iter()
-                .copied()
-                .filter(move |t| self.ruleset.trigger(t).effect == effect && !overridden(t))
-        };
-        match (
-            effective(Effect::Declare).next(),
-            effective(Effect::Withhold).next(),
-        ) {
-            (Some(_), Some(_)) => {
-                flags.push(Flag::Conflict {
-                    declare: effective(Effect::Declare).collect(),
-                    withhold: effective(Effect::Withhold).collect(),
-                });
-                (Declared::Review, None)
-            }
-            (Some(d), None) => (Declared::Yes, Some(d)),
-            (None, w) => (Declared::No, w),
-        }
+        self.declaration.decide(fired, flags)
     }
 }
 
