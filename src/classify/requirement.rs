@@ -57,14 +57,17 @@ impl Keying {
     }
 
     /// The key of a value (absent: `None`).
+    #[inline]
     pub fn key(self, value: Option<&Value>) -> usize {
-        match (self, value) {
-            (_, None) => ABSENT,
-            (Keying::Codes(n), Some(Value::Enum(code))) if *code < n => {
-                FIRST_VALUE + *code as usize
-            }
-            (Keying::Bool, Some(Value::Bool(b))) => FIRST_VALUE + usize::from(*b),
-            _ => OTHER,
+        // On the value first: most are absent, and the tag is read anyway.
+        match value {
+            None => ABSENT,
+            Some(Value::Enum(code)) => match self {
+                Keying::Codes(n) if *code < n => FIRST_VALUE + *code as usize,
+                _ => OTHER,
+            },
+            Some(Value::Bool(b)) if self == Keying::Bool => FIRST_VALUE + usize::from(*b),
+            Some(_) => OTHER,
         }
     }
 }
