@@ -168,6 +168,11 @@ fn compare(dir: &str, records: usize, seed: u64) {
     ] {
         let programs: Vec<Program> = list.iter().map(|c| Program::new(c)).collect();
         let index = ConditionIndex::new(programs.clone(), &ruleset);
+        // The list twice over: more than 64 terms, so several words.
+        let twice = ConditionIndex::new(
+            programs.iter().chain(&programs).cloned().collect(),
+            &ruleset,
+        );
         let ignoring: Vec<(FieldId, ConditionIndex)> = ruleset
             .fields
             .iter()
@@ -196,6 +201,16 @@ fn compare(dir: &str, records: usize, seed: u64) {
                 index.matching(&record).collect::<Vec<_>>(),
                 expected,
                 "{dir}: the index on {record:?}"
+            );
+            let n = list.len();
+            assert_eq!(
+                twice.matching(&record).collect::<Vec<_>>(),
+                expected
+                    .iter()
+                    .chain(&expected.iter().map(|i| i + n).collect::<Vec<_>>())
+                    .copied()
+                    .collect::<Vec<_>>(),
+                "{dir}: the index of the list twice on {record:?}"
             );
             for (field, index) in &ignoring {
                 let expected: Vec<usize> = (0..list.len())
