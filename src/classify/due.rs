@@ -73,7 +73,8 @@ impl Default for CacheKey {
 struct Counted {
     calendar: CacheKey,
     amount: u32,
-    date: NaiveDate,
+    /// The local start date, in days since 1970-01-01.
+    day: i64,
     at: DateTime<Utc>,
     counted: Arc<[NaiveDate]>,
     skipped: Arc<[(NaiveDate, NonWorkingReason)]>,
@@ -82,8 +83,13 @@ struct Counted {
 /// Cache slots: local start dates, so a little over two years.
 const SLOTS: usize = 1024;
 
+type Empty = (Arc<[NaiveDate]>, Arc<[(NaiveDate, NonWorkingReason)]>);
+
 thread_local! {
     static WORKING_DAYS: RefCell<Vec<Option<Counted>>> = RefCell::new(vec![None; SLOTS]);
+    /// The empty lists of windows that count no days: shared, since making
+    /// an `Arc` of an empty slice allocates.
+    static EMPTY: Empty = (Arc::from([]), Arc::from([]));
 }
 
 /// The due time of a record at `level`: `Ok(None)` if the level has no
@@ -119,7 +125,7 @@ pub fn compute(
         counted,
         skipped,
     };
-    let empty = || (Arc::from([]), Arc::from([]));
+    let empty = || EMPTY.with(|(c, s)| (Arc::clone(c), Arc::clone(s)));
     let at = match response.window {
         Window::Immediately => {
             let (counted, skipped) = empty();
@@ -168,13 +174,15 @@ fn working_days(
     amount: u32,
 ) -> Option<Counted> {
     let tz = calendar.tz();
-    let offset = TimeDelta::seconds(i64::from(offset_at(tz, start.naive_utc())));
-    let date = (start.naive_utc() + offset).date();
-    let slot = (date.num_days_from_ce().rem_euclid(SLOTS as i32)) as usize;
+    // The local date, as whole days since the epoch: integer arithmetic
+    // on the instant and its offset, no calendar dates.
+    let offset = i64::from(offset_at(tz, start.naive_utc()));
+    let day = start.timestamp().saturating_add(offset).div_euclid(86_400);
+    let slot = day.rem_euclid(SLOTS as i64) as usize;
     WORKING_DAYS.with(|cache| {
         let mut cache = cache.borrow_mut();
         if let Some(Some(c)) = cache.get(slot) {
-            if c.calendar == key && c.amount == amount && c.date == date {
+            if c.calendar == key && c.amount == amount && c.day == day {
                 return Some(c.clone());
             }
         }
@@ -182,7 +190,7 @@ fn working_days(
         let counted = Counted {
             calendar: key,
             amount,
-            date,
+            day,
             at: added.due.to_utc(),
             counted: added.counted.into(),
             skipped: added.skipped.into(),

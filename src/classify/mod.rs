@@ -11,9 +11,12 @@
 
 mod agency;
 pub mod batch;
+mod declare;
 mod due;
 mod incident;
 pub mod index;
+mod requirement;
+mod split;
 
 use std::sync::Arc;
 
@@ -26,10 +29,11 @@ pub use incident::IncidentNumber;
 
 use crate::allocation::AllocationTable;
 use crate::calendar::Calendar;
-use crate::check::{Gap, NormalForms, Split, gaps, splits};
+use crate::check::{Gap, NormalForms, gaps, splits};
+use crate::condition::compiled::Program;
 use crate::record::{Record, Value};
 use crate::ruleset::Ruleset;
-use crate::ruleset::model::{Effect, FieldId, LevelId, TriggerId};
+use crate::ruleset::model::{FieldId, LevelId, TriggerId};
 
 /// Whether a record must be declared an incident.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -130,10 +134,16 @@ pub struct Classifier<'r> {
     allocations: Option<Arc<AllocationTable>>,
     calendar: Calendar,
     gaps: Vec<Gap>,
-    splits: Vec<Split>,
+    splits: split::Splits,
     ip_fields: Vec<FieldId>,
-    criteria_index: index::ConditionIndex,
-    trigger_index: index::ConditionIndex,
+    /// The allocation table, flattened for lookup.
+    agencies: Option<agency::Agencies>,
+    /// The criteria's conditions, compiled and indexed.
+    criteria: index::ConditionIndex,
+    /// The triggers' conditions, compiled and indexed.
+    triggers: index::ConditionIndex,
+    /// The triggers' effects and overrides.
+    declaration: declare::Declaration,
     agency_field: Option<FieldId>,
     level_field: Option<FieldId>,
     id_field: Option<FieldId>,
@@ -152,19 +162,27 @@ impl<'r> Classifier<'r> {
             .filter(|(_, f)| f.ty == crate::ruleset::model::FieldType::Ip)
             .map(|(i, _)| FieldId::from_index(i))
             .collect();
+        let criteria: Vec<Program> = ruleset
+            .criteria
+            .iter()
+            .map(|c| Program::new(&c.when))
+            .collect();
+        let triggers: Vec<Program> = ruleset
+            .triggers
+            .iter()
+            .map(|t| Program::new(&t.when))
+            .collect();
         Classifier {
             ruleset,
+            agencies: allocations.clone().map(agency::Agencies::new),
             allocations,
             calendar: calendar_of(ruleset),
             gaps: gaps(ruleset, &forms),
-            splits: splits(ruleset, &forms),
+            splits: split::Splits::new(ruleset, splits(ruleset, &forms)),
             ip_fields,
-            criteria_index: index::ConditionIndex::new(
-                &ruleset.criteria.iter().map(|c| &c.when).collect::<Vec<_>>(),
-            ),
-            trigger_index: index::ConditionIndex::new(
-                &ruleset.triggers.iter().map(|t| &t.when).collect::<Vec<_>>(),
-            ),
+            criteria: index::ConditionIndex::new(criteria, ruleset),
+            triggers: index::ConditionIndex::new(triggers, ruleset),
+            declaration: declare::Declaration::new(ruleset),
             agency_field: ruleset.field_id("agency"),
             level_field: ruleset.field_id("level"),
             id_field: ruleset.field_id("id"),
@@ -227,9 +245,9 @@ impl<'r> Classifier<'r> {
         let agency = if stated {
             None
         } else {
-            self.allocations
-                .as_deref()
-                .and_then(|table| agency::lookup(table, &self.ip_fields, record))
+            self.agencies
+                .as_ref()
+                .and_then(|agencies| agencies.lookup(&self.ip_fields, record))
         };
         if let (Some(field), false) = (self.agency_field, stated) {
             record.set(
@@ -247,13 +265,7 @@ impl<'r> Classifier<'r> {
             flags.push(Flag::Unallocated);
         }
 
-        out.matched.extend(
-            self.criteria_index
-                .candidates(record)
-                .iter()
-                .copied()
-                .filter(|i| self.ruleset.criterion(*i).when.matches(record)),
-        );
+        out.matched.extend(self.criteria.matching(record));
         let rule = out
             .matched
             .iter()
@@ -268,11 +280,7 @@ impl<'r> Classifier<'r> {
                 flags.push(Flag::Gap(i));
             }
         }
-        for split in &self.splits {
-            if let Some(flag) = missing(self.ruleset, split, level, record) {
-                flags.push(flag);
-            }
-        }
+        self.splits.flag_missing(self.ruleset, level, record, flags);
 
         let (declared, trigger) = self.declare(record, &mut out.fired, flags);
         let incident_number = match (declared, trigger) {
@@ -309,44 +317,8 @@ impl<'r> Classifier<'r> {
         fired: &mut Vec<TriggerId>,
         flags: &mut Vec<Flag>,
     ) -> (Declared, Option<TriggerId>) {
-        fired.extend(
-            self.trigger_index
-                .candidates(record)
-                .iter()
-                .copied()
-                .filter(|i| self.ruleset.trigger_at(*i).when.matches(record))
-                .map(TriggerId::from_index),
-        );
-        let fired: &[TriggerId] = fired;
-        let overridden = |id: &TriggerId| {
-            fired.iter().any(|other| {
-                self.ruleset
-                    .trigger(other)
-                    .overrides
-                    .iter()
-                    .any(|o| o.value == *id)
-            })
-        };
-        let effective = |effect: Effect| {
-            fired
-                .iter()
-                .copied()
-                .filter(move |t| self.ruleset.trigger(t).effect == effect && !overridden(t))
-        };
-        match (
-            effective(Effect::Declare).next(),
-            effective(Effect::Withhold).next(),
-        ) {
-            (Some(_), Some(_)) => {
-                flags.push(Flag::Conflict {
-                    declare: effective(Effect::Declare).collect(),
-                    withhold: effective(Effect::Withhold).collect(),
-                });
-                (Declared::Review, None)
-            }
-            (Some(d), None) => (Declared::Yes, Some(d)),
-            (None, w) => (Declared::No, w),
-        }
+        fired.extend(self.triggers.matching(record).map(TriggerId::from_index));
+        self.declaration.decide(fired, flags)
     }
 }
 
@@ -362,37 +334,6 @@ fn gap_contains(ruleset: &Ruleset, gap: &Gap, record: &Record) -> bool {
             .criterion(gap.below)
             .when
             .matches_ignoring(gap.field, record)
-}
-
-/// The flag of a record without the value that decides between the
-/// criteria of `split`, when one of those it otherwise meets is more severe
-/// than the level it got: its level depends on the absent value.
-fn missing(
-    ruleset: &Ruleset,
-    split: &Split,
-    level: Option<LevelId>,
-    record: &Record,
-) -> Option<Flag> {
-    if record.get(split.field).is_some() {
-        return None;
-    }
-    let open = || {
-        split.criteria.iter().copied().filter(|c| {
-            ruleset
-                .criterion(*c)
-                .when
-                .matches_ignoring(split.field, record)
-        })
-    };
-    // One pass to decide, a second only to list the criteria of a flag.
-    let (count, decides) = open().fold((0usize, false), |(n, decides), c| {
-        let more_severe = level.is_none_or(|l| ruleset.criterion(c).level.value < l);
-        (n + 1, decides || more_severe)
-    });
-    (decides && count > 1).then(|| Flag::Missing {
-        field: split.field,
-        criteria: open().collect(),
-    })
 }
 
 /// The calendar a ruleset describes.

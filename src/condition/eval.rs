@@ -5,7 +5,7 @@
 //! writer should not have to think about it. Regular expressions are
 //! compiled case-insensitive for the same reason.
 
-use super::{Cmp, Condition, Literal, Op, Operand, Test, TextOp};
+use super::{Cmp, Condition, Op, Operand, Test, TextOp};
 use crate::record::{Record, Value};
 
 impl Condition {
@@ -44,7 +44,7 @@ impl Test {
         };
         match &self.op {
             Op::Exists(expected) => *expected,
-            Op::OneOf { values, .. } => values.iter().any(|l| literal_equals(l, value)),
+            Op::OneOf { values, .. } => values.iter().any(|l| l.equals(value)),
             Op::Compare(cmp, operand) => compare(*cmp, operand, value),
             Op::Text(kind, needles) => match value {
                 Value::Str(s) => needles.iter().any(|n| text_matches(*kind, s, n)),
@@ -62,48 +62,19 @@ impl Test {
     }
 }
 
-fn literal_equals(literal: &Literal, value: &Value) -> bool {
-    match (literal, value) {
-        (Literal::Str(l), Value::Str(v)) => l.eq_ignore_ascii_case(v),
-        (Literal::Enum(l), Value::Enum(v)) => l == v,
-        (Literal::Bool(l), Value::Bool(v)) => l == v,
-        (Literal::Number(l), Value::Number(v)) => l == v,
-        (Literal::Ip(l), Value::Ip(v)) => l == v,
-        _ => false,
-    }
-}
-
 fn compare(cmp: Cmp, operand: &Operand, value: &Value) -> bool {
     let ordering = match (operand, value) {
         (Operand::Number { value: bound, .. }, Value::Number(v)) => v.partial_cmp(bound),
         (Operand::Time(bound), Value::Time(v)) => Some(v.cmp(bound)),
         _ => None,
     };
-    let Some(ordering) = ordering else {
-        return false;
-    };
-    match cmp {
-        Cmp::Gt => ordering.is_gt(),
-        Cmp::Gte => ordering.is_ge(),
-        Cmp::Lt => ordering.is_lt(),
-        Cmp::Lte => ordering.is_le(),
-    }
+    cmp.holds(ordering)
 }
 
 /// Case-insensitive (ASCII) text test without allocating; `needle` is
 /// already lowercase.
 fn text_matches(kind: TextOp, haystack: &str, needle: &str) -> bool {
-    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-    if n.len() > h.len() {
-        return false;
-    }
-    match kind {
-        TextOp::StartsWith => h.get(..n.len()).is_some_and(|p| p.eq_ignore_ascii_case(n)),
-        TextOp::EndsWith => h
-            .get(h.len() - n.len()..)
-            .is_some_and(|p| p.eq_ignore_ascii_case(n)),
-        TextOp::Contains => n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n)),
-    }
+    kind.holds(haystack.as_bytes(), needle.as_bytes())
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! checking every field name, operator and value against the ruleset's
 //! vocabulary; [`eval`] runs it against a [`Record`](crate::record::Record).
 
+pub mod compiled;
 pub mod eval;
 pub mod parse;
 pub mod trace;
