@@ -6,6 +6,8 @@ use serde::Serialize;
 
 use super::Sink;
 use super::cells::CellEscaping;
+use super::csv_row::push_cell;
+use super::local_time::LocalClock;
 use crate::check::from_units;
 use crate::classify::{Classification, Classifier, Flag, format_time};
 use crate::input::Origin;
@@ -213,22 +215,10 @@ fn value_text<'a>(
     }
 }
 
-/// The text of a field of `record` for a CSV row, if the field exists.
-fn cell<'a>(
-    ruleset: &'a Ruleset,
-    record: &'a Record,
-    field: Option<FieldId>,
-    scratch: &'a mut String,
-) -> &'a str {
-    match field.and_then(|f| record.get(f).map(|v| (f, v))) {
-        Some((f, value)) => value_text(ruleset, f, value, scratch),
-        None => "",
-    }
-}
-
 /// Appends the output row of a classified record: a CSV row straight from
-/// borrowed text (the same bytes as [`row`] and [`RowBuffer::write`] give,
-/// without building a [`Row`]), or a JSON line through [`row`].
+/// borrowed text into the buffer (the same bytes as [`row`] and
+/// [`RowBuffer::write`] give, without building a [`Row`] or allocating), or
+/// a JSON line through [`row`].
 pub fn write_row(
     buffer: &mut RowBuffer,
     classifier: &Classifier<'_>,
@@ -244,60 +234,111 @@ pub fn write_row(
     let fields = *buffer
         .fields
         .get_or_insert_with(|| OutputFields::of(ruleset));
-    let mut scratch = std::mem::take(&mut buffer.scratch);
-    let [id_text, occurred, category_text, signature_text, due, flags] = &mut scratch;
-    let id = match fields.id.and_then(|f| record.get(f).map(|v| (f, v))) {
-        Some((f, value)) => value_text(ruleset, f, value, id_text),
-        None => {
-            id_text.clear();
-            let _ = write!(id_text, "{origin}");
-            id_text
-        }
+    let RowBuffer {
+        scratch,
+        clock,
+        bytes: out,
+        escaping,
+        ..
+    } = buffer;
+    let escaping = *escaping;
+    let mut cells = Cells {
+        ruleset,
+        record,
+        out,
+        clock,
+        scratch,
+        escaping,
     };
-    let occurred = cell(ruleset, record, fields.occurred_at, occurred);
-    let category = cell(ruleset, record, fields.category, category_text);
-    let signature = cell(ruleset, record, fields.signature, signature_text);
+    match fields.id.and_then(|f| record.get(f).map(|v| (f, v))) {
+        Some((f, value)) => cells.value(f, value),
+        None => {
+            cells.scratch.clear();
+            let _ = write!(cells.scratch, "{origin}");
+            push_cell(cells.out, cells.scratch, escaping);
+        }
+    }
+    cells.out.push(b',');
+    cells.field(fields.occurred_at);
     let agency = match (&outcome.agency, outcome.flags.contains(&Flag::Unallocated)) {
         (Some(a), _) => &*a.agency,
         (None, true) => "unallocated",
         (None, false) => "",
     };
+    cells.text(agency);
     let level = outcome
         .level
         .map_or("unclassified", |l| ruleset.level(l).id.value.as_str());
+    cells.text(level);
+    cells.field(fields.category);
+    cells.field(fields.signature);
     let criterion = outcome.rule.map(|i| ruleset.criterion(i));
     let trigger = outcome.trigger.map(|t| ruleset.trigger(t));
-    due.clear();
+    cells.text(outcome.declared.as_str());
+    cells.text(trigger.map_or("", |t| t.id.value.as_str()));
+    cells.text(criterion.map_or("", |c| c.id.value.as_str()));
+    cells.text(criterion.map_or("", |c| c.citation.value.as_str()));
     if let Some(d) = &outcome.due {
-        write_local(due, d.at, d.tz);
+        cells.clock.push_cell(cells.out, d.at, d.tz, escaping);
     }
-    flags.clear();
+    cells.out.push(b',');
+    cells.scratch.clear();
     for (i, flag) in outcome.flags.iter().enumerate() {
         if i > 0 {
-            flags.push_str("; ");
+            cells.scratch.push_str("; ");
         }
-        flags.push_str(&describe_flag(classifier, flag));
+        write_flag(cells.scratch, classifier, flag);
     }
-    super::csv_row::push_row(
-        &mut buffer.bytes,
-        &[
-            id,
-            occurred,
-            agency,
-            level,
-            category,
-            signature,
-            outcome.declared.as_str(),
-            trigger.map_or("", |t| t.id.value.as_str()),
-            criterion.map_or("", |c| c.id.value.as_str()),
-            criterion.map_or("", |c| c.citation.value.as_str()),
-            due,
-            flags,
-        ],
-        buffer.escaping,
-    );
-    buffer.scratch = scratch;
+    push_cell(cells.out, cells.scratch, escaping);
+    cells.out.push(b'\n');
     Ok(())
+}
+
+/// The cells of the CSV row being written, appended in order.
+struct Cells<'b, 'r> {
+    ruleset: &'r Ruleset,
+    record: &'r Record,
+    out: &'b mut Vec<u8>,
+    clock: &'b mut LocalClock,
+    scratch: &'b mut String,
+    escaping: CellEscaping,
+}
+
+impl Cells<'_, '_> {
+    /// Appends a cell of text and the comma after it.
+    fn text(&mut self, text: &str) {
+        push_cell(self.out, text, self.escaping);
+        self.out.push(b',');
+    }
+
+    /// Appends a field of the record (empty if the ruleset lacks the field
+    /// or the record its value) and the comma after it.
+    fn field(&mut self, field: Option<FieldId>) {
+        if let Some((f, value)) = field.and_then(|f| self.record.get(f).map(|v| (f, v))) {
+            self.value(f, value);
+        }
+        self.out.push(b',');
+    }
+
+    /// Appends a value as output shows it ([`value_text`]'s text, but a
+    /// time written straight into the row).
+    fn value(&mut self, field: FieldId, value: &Value) {
+        use std::fmt::Write as _;
+        let escaping = self.escaping;
+        match (value, &self.ruleset.field(field).ty) {
+            (Value::Str(s), _) => push_cell(self.out, s, escaping),
+            (Value::Enum(i), FieldType::Enum(spec)) => push_cell(self.out, spec.code(*i), escaping),
+            (Value::Time(t), _) => {
+                let tz = self.ruleset.meta.timezone.value;
+                self.clock.push_cell(self.out, t.to_utc(), tz, escaping);
+            }
+            (value, _) => {
+                self.scratch.clear();
+                let _ = write!(self.scratch, "{value}");
+                push_cell(self.out, self.scratch, escaping);
+            }
+        }
+    }
 }
 
 /// The fields a CSV row shows, found once.
@@ -322,64 +363,84 @@ impl OutputFields {
 
 /// One line a person can act on.
 pub fn describe_flag(classifier: &Classifier<'_>, flag: &Flag) -> String {
+    let mut line = String::new();
+    write_flag(&mut line, classifier, flag);
+    line
+}
+
+/// Appends [`describe_flag`]'s line to `out`, without a string of its own
+/// (the flags of every CSV row are written this way).
+pub fn write_flag<'r>(out: &mut String, classifier: &'r Classifier<'_>, flag: &'r Flag) {
+    use std::fmt::Write as _;
     let ruleset = classifier.ruleset();
     match flag {
         Flag::Gap(i) => {
             let Some(gap) = classifier.gaps().get(*i) else {
-                return "gap".to_owned();
+                out.push_str("gap");
+                return;
             };
             let field = ruleset.field(gap.field);
             let (below, above) = (ruleset.criterion(gap.below), ruleset.criterion(gap.above));
-            let value = match (gap.interval.lo, gap.interval.hi) {
+            let _ = write!(out, "gap: {} ", field.name.value);
+            let _ = match (gap.interval.lo, gap.interval.hi) {
                 (Some(lo), Some(hi)) if lo == hi => {
-                    format!("exactly {}", from_units(lo, &field.ty))
+                    write!(out, "exactly {}", from_units(lo, &field.ty))
                 }
-                (Some(lo), Some(hi)) => format!(
+                (Some(lo), Some(hi)) => write!(
+                    out,
                     "from {} to {}",
                     from_units(lo, &field.ty),
                     from_units(hi, &field.ty)
                 ),
-                _ => "in a gap".to_owned(),
+                _ => write!(out, "in a gap"),
             };
-            format!(
-                "gap: {} {value} is covered by neither {} nor {} ({}; {})",
-                field.name.value,
-                above.id.value,
-                below.id.value,
-                above.citation.value,
-                below.citation.value
-            )
+            let _ = write!(
+                out,
+                " is covered by neither {} nor {} ({}; {})",
+                above.id.value, below.id.value, above.citation.value, below.citation.value
+            );
         }
         Flag::Conflict { declare, withhold } => {
-            let names = |ids: &[crate::ruleset::model::TriggerId]| {
-                ids.iter()
-                    .map(|t| ruleset.trigger(t).id.value.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            let names = |ids: &'r [crate::ruleset::model::TriggerId]| {
+                ids.iter().map(|t| ruleset.trigger(t).id.value.as_str())
             };
-            format!(
-                "conflict: declaring is required by {} and forbidden by {}",
-                names(declare),
-                names(withhold)
-            )
+            out.push_str("conflict: declaring is required by ");
+            push_joined(out, ", ", names(declare));
+            out.push_str(" and forbidden by ");
+            push_joined(out, ", ", names(withhold));
         }
         Flag::Missing { field, criteria } => {
-            let names = |sep: &str, f: &dyn Fn(usize) -> String| {
-                criteria.iter().map(|c| f(*c)).collect::<Vec<_>>().join(sep)
-            };
-            format!(
-                "missing: {} decides between {} ({})",
-                ruleset.field(*field).name.value,
-                names(" and ", &|c| ruleset.criterion(c).id.value.clone()),
-                names("; ", &|c| ruleset.criterion(c).citation.value.clone()),
-            )
+            let criteria = criteria.iter().map(|c| ruleset.criterion(*c));
+            let _ = write!(
+                out,
+                "missing: {} decides between ",
+                ruleset.field(*field).name.value
+            );
+            push_joined(out, " and ", criteria.clone().map(|c| c.id.value.as_str()));
+            out.push_str(" (");
+            push_joined(out, "; ", criteria.map(|c| c.citation.value.as_str()));
+            out.push(')');
         }
         Flag::NoStartTime(field) => {
-            format!("no {}: due time unknown", ruleset.field(*field).name.value)
+            let _ = write!(
+                out,
+                "no {}: due time unknown",
+                ruleset.field(*field).name.value
+            );
         }
         Flag::Unallocated => {
-            "unallocated: no address of the record is in the allocation table".to_owned()
+            out.push_str("unallocated: no address of the record is in the allocation table");
         }
+    }
+}
+
+/// Appends `items` with `sep` between them.
+fn push_joined<'a>(out: &mut String, sep: &str, items: impl Iterator<Item = &'a str>) {
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(item);
     }
 }
 
@@ -388,8 +449,11 @@ pub fn describe_flag(classifier: &Classifier<'_>, flag: &Flag) -> String {
 pub struct RowBuffer {
     format: RowFormat,
     fields: Option<OutputFields>,
-    /// Text of the row being written, kept from row to row.
-    scratch: [String; 6],
+    /// Text of a cell being written (an origin, a number, the flags),
+    /// kept from row to row.
+    scratch: String,
+    /// The offsets of the local times written.
+    clock: LocalClock,
     bytes: Vec<u8>,
     /// How CSV cells are guarded against formula injection.
     escaping: CellEscaping,
@@ -402,7 +466,8 @@ impl RowBuffer {
         RowBuffer {
             format,
             fields: None,
-            scratch: Default::default(),
+            scratch: String::new(),
+            clock: LocalClock::default(),
             bytes: Vec::new(),
             escaping,
         }

@@ -9,6 +9,7 @@ pub mod classification;
 mod csv_row;
 pub mod diff;
 pub mod findings;
+mod local_time;
 pub mod paths;
 pub mod poam;
 pub mod quarterly;
