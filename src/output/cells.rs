@@ -49,6 +49,7 @@ impl CellEscaping {
     /// Whether `cell` is written with a leading `'`: what [`Self::apply`]
     /// does, for writers that put the `'` in front themselves instead of
     /// copying the cell.
+    #[inline]
     pub fn guards(self, cell: &str) -> bool {
         self == CellEscaping::Neutralise && runs_as_formula(cell)
     }
@@ -61,6 +62,7 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
 
 /// Whether a spreadsheet would run the cell as a formula: it begins with
 /// one of the risky bytes and is not a plain number.
+#[inline]
 fn runs_as_formula(cell: &str) -> bool {
     matches!(
         cell.as_bytes().first(),

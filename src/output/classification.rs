@@ -6,8 +6,7 @@ use serde::Serialize;
 
 use super::Sink;
 use super::cells::CellEscaping;
-use super::csv_row::push_cell;
-use super::local_time::LocalClock;
+use super::csv_rows::CsvRows;
 use crate::check::from_units;
 use crate::classify::{Classification, Classifier, Flag, format_time};
 use crate::input::Origin;
@@ -216,9 +215,8 @@ fn value_text<'a>(
 }
 
 /// Appends the output row of a classified record: a CSV row straight from
-/// borrowed text into the buffer (the same bytes as [`row`] and
-/// [`RowBuffer::write`] give, without building a [`Row`] or allocating), or
-/// a JSON line through [`row`].
+/// borrowed text into the buffer (see [`super::csv_rows`]), or a JSON line
+/// through [`row`].
 pub fn write_row(
     buffer: &mut RowBuffer,
     classifier: &Classifier<'_>,
@@ -229,137 +227,17 @@ pub fn write_row(
     if buffer.detailed() {
         return buffer.write(&row(classifier, record, outcome, origin, true));
     }
-    use std::fmt::Write as _;
-    let ruleset = classifier.ruleset();
-    let fields = *buffer
-        .fields
-        .get_or_insert_with(|| OutputFields::of(ruleset));
-    let RowBuffer {
-        scratch,
-        clock,
-        bytes: out,
-        escaping,
-        ..
-    } = buffer;
-    let escaping = *escaping;
-    let mut cells = Cells {
-        ruleset,
-        record,
-        out,
-        clock,
-        scratch,
-        escaping,
-    };
-    match fields.id.and_then(|f| record.get(f).map(|v| (f, v))) {
-        Some((f, value)) => cells.value(f, value),
-        None => {
-            cells.scratch.clear();
-            let _ = write!(cells.scratch, "{origin}");
-            push_cell(cells.out, cells.scratch, escaping);
-        }
-    }
-    cells.out.push(b',');
-    cells.field(fields.occurred_at);
-    let agency = match (&outcome.agency, outcome.flags.contains(&Flag::Unallocated)) {
-        (Some(a), _) => &*a.agency,
-        (None, true) => "unallocated",
-        (None, false) => "",
-    };
-    cells.text(agency);
-    let level = outcome
-        .level
-        .map_or("unclassified", |l| ruleset.level(l).id.value.as_str());
-    cells.text(level);
-    cells.field(fields.category);
-    cells.field(fields.signature);
-    let criterion = outcome.rule.map(|i| ruleset.criterion(i));
-    let trigger = outcome.trigger.map(|t| ruleset.trigger(t));
-    cells.text(outcome.declared.as_str());
-    cells.text(trigger.map_or("", |t| t.id.value.as_str()));
-    cells.text(criterion.map_or("", |c| c.id.value.as_str()));
-    cells.text(criterion.map_or("", |c| c.citation.value.as_str()));
-    if let Some(d) = &outcome.due {
-        cells.clock.push_cell(cells.out, d.at, d.tz, escaping);
-    }
-    cells.out.push(b',');
-    cells.scratch.clear();
-    for (i, flag) in outcome.flags.iter().enumerate() {
-        if i > 0 {
-            cells.scratch.push_str("; ");
-        }
-        write_flag(cells.scratch, classifier, flag);
-    }
-    push_cell(cells.out, cells.scratch, escaping);
-    cells.out.push(b'\n');
+    let escaping = buffer.escaping;
+    buffer
+        .csv
+        .get_or_insert_with(|| CsvRows::new(classifier.ruleset(), escaping))
+        .write(&mut buffer.bytes, classifier, record, outcome, origin);
     Ok(())
 }
 
-/// The cells of the CSV row being written, appended in order.
-struct Cells<'b, 'r> {
-    ruleset: &'r Ruleset,
-    record: &'r Record,
-    out: &'b mut Vec<u8>,
-    clock: &'b mut LocalClock,
-    scratch: &'b mut String,
-    escaping: CellEscaping,
-}
-
-impl Cells<'_, '_> {
-    /// Appends a cell of text and the comma after it.
-    fn text(&mut self, text: &str) {
-        push_cell(self.out, text, self.escaping);
-        self.out.push(b',');
-    }
-
-    /// Appends a field of the record (empty if the ruleset lacks the field
-    /// or the record its value) and the comma after it.
-    fn field(&mut self, field: Option<FieldId>) {
-        if let Some((f, value)) = field.and_then(|f| self.record.get(f).map(|v| (f, v))) {
-            self.value(f, value);
-        }
-        self.out.push(b',');
-    }
-
-    /// Appends a value as output shows it ([`value_text`]'s text, but a
-    /// time written straight into the row).
-    fn value(&mut self, field: FieldId, value: &Value) {
-        use std::fmt::Write as _;
-        let escaping = self.escaping;
-        match (value, &self.ruleset.field(field).ty) {
-            (Value::Str(s), _) => push_cell(self.out, s, escaping),
-            (Value::Enum(i), FieldType::Enum(spec)) => push_cell(self.out, spec.code(*i), escaping),
-            (Value::Time(t), _) => {
-                let tz = self.ruleset.meta.timezone.value;
-                self.clock.push_cell(self.out, t.to_utc(), tz, escaping);
-            }
-            (value, _) => {
-                self.scratch.clear();
-                let _ = write!(self.scratch, "{value}");
-                push_cell(self.out, self.scratch, escaping);
-            }
-        }
-    }
-}
-
-/// The fields a CSV row shows, found once.
-#[derive(Clone, Copy, Debug)]
-struct OutputFields {
-    id: Option<FieldId>,
-    occurred_at: Option<FieldId>,
-    category: Option<FieldId>,
-    signature: Option<FieldId>,
-}
-
-impl OutputFields {
-    fn of(ruleset: &Ruleset) -> Self {
-        OutputFields {
-            id: ruleset.field_id("id"),
-            occurred_at: ruleset.field_id("occurred_at"),
-            category: ruleset.field_id("category"),
-            signature: ruleset.field_id("signature"),
-        }
-    }
-}
+/// The line of [`Flag::Unallocated`].
+pub(super) const UNALLOCATED: &str =
+    "unallocated: no address of the record is in the allocation table";
 
 /// One line a person can act on.
 pub fn describe_flag(classifier: &Classifier<'_>, flag: &Flag) -> String {
@@ -428,9 +306,7 @@ pub fn write_flag<'r>(out: &mut String, classifier: &'r Classifier<'_>, flag: &'
                 ruleset.field(*field).name.value
             );
         }
-        Flag::Unallocated => {
-            out.push_str("unallocated: no address of the record is in the allocation table");
-        }
+        Flag::Unallocated => out.push_str(UNALLOCATED),
     }
 }
 
@@ -448,12 +324,8 @@ fn push_joined<'a>(out: &mut String, sep: &str, items: impl Iterator<Item = &'a 
 /// be formatted on many threads and written in order.
 pub struct RowBuffer {
     format: RowFormat,
-    fields: Option<OutputFields>,
-    /// Text of a cell being written (an origin, a number, the flags),
-    /// kept from row to row.
-    scratch: String,
-    /// The offsets of the local times written.
-    clock: LocalClock,
+    /// What CSV rows are encoded with, from the first row's ruleset.
+    csv: Option<CsvRows>,
     bytes: Vec<u8>,
     /// How CSV cells are guarded against formula injection.
     escaping: CellEscaping,
@@ -465,9 +337,7 @@ impl RowBuffer {
     pub fn new(format: RowFormat, escaping: CellEscaping) -> Self {
         RowBuffer {
             format,
-            fields: None,
-            scratch: String::new(),
-            clock: LocalClock::default(),
+            csv: None,
             bytes: Vec::new(),
             escaping,
         }

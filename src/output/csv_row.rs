@@ -27,6 +27,7 @@ fn word_needs_quotes(word: u64) -> bool {
 
 /// Whether a cell must be quoted, eight bytes at a time: most cells are
 /// clean, and this is the whole cost of writing a clean one.
+#[inline]
 fn needs_quotes(cell: &[u8]) -> bool {
     let mut words = cell.chunks_exact(8);
     for word in &mut words {
@@ -50,7 +51,19 @@ fn needs_quotes(cell: &[u8]) -> bool {
 /// Appends one cell, through `escaping`, quoted if it must be: the bytes
 /// the csv crate's writer writes for `escaping.apply(cell)`, without
 /// copying the cell first.
+#[inline]
 pub fn push_cell(out: &mut Vec<u8>, cell: &str, escaping: CellEscaping) {
+    if needs_quotes(cell.as_bytes()) || escaping.guards(cell) {
+        push_unusual_cell(out, cell, escaping);
+    } else {
+        out.extend_from_slice(cell.as_bytes());
+    }
+}
+
+/// [`push_cell`] for a cell that is quoted or guarded.
+#[cold]
+#[inline(never)]
+fn push_unusual_cell(out: &mut Vec<u8>, cell: &str, escaping: CellEscaping) {
     let bytes = cell.as_bytes();
     // The apostrophe needs no quotes, so the cell decides alone.
     let apostrophe = escaping.guards(cell);
@@ -114,6 +127,15 @@ mod tests {
             &["=cmd|' /C calc'!A0", "-30", "+1.5", "@x", "\tx", "\rx"],
             &["say \"hi\"", "a,b", "line\nbreak", "cr\rhere", "\"", "\"\""],
             &["ünïcode, too", "#comment", "'quoted'", " spaced "],
+            // Specials at each position of the eight-byte words.
+            &[
+                "1234567,",
+                "12345678,",
+                "123456789\"",
+                ",2345678",
+                "1234567\r9",
+            ],
+            &["-1.5", "+", "-", "=", "@@", "\t", "'", "12345678901234567"],
         ];
         for escaping in [CellEscaping::Neutralise, CellEscaping::Raw] {
             for row in rows {
@@ -125,6 +147,47 @@ mod tests {
                     "{row:?} {escaping:?}"
                 );
             }
+        }
+    }
+
+    /// Cells of the bytes that matter to the encoding (delimiters, quotes,
+    /// line breaks, formula starts, digits, a point), any other character,
+    /// and runs long enough to cross the scan's eight-byte words.
+    fn cell() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            Just(",".to_owned()),
+            Just("\"".to_owned()),
+            Just("\n".to_owned()),
+            Just("\r".to_owned()),
+            Just("\t".to_owned()),
+            Just("=".to_owned()),
+            Just("+".to_owned()),
+            Just("-".to_owned()),
+            Just("@".to_owned()),
+            Just(".".to_owned()),
+            "[0-9]{1,3}",
+            "[a-z ]{1,9}",
+            any::<char>().prop_map(String::from),
+        ];
+        proptest::collection::vec(piece, 0..12).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_row_is_the_bytes_the_csv_crate_writes(
+            row in proptest::collection::vec(cell(), 1..6),
+            raw in proptest::bool::ANY,
+        ) {
+            let escaping = CellEscaping::from_raw_flag(raw);
+            let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+            let mut out = Vec::new();
+            push_row(&mut out, &cells, escaping);
+            let expected = by_csv_crate(&cells, escaping);
+            proptest::prop_assert_eq!(
+                String::from_utf8_lossy(&out),
+                String::from_utf8_lossy(&expected)
+            );
         }
     }
 }

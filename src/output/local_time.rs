@@ -2,12 +2,13 @@
 //!
 //! Every CSV row shows two instants in a zone (when the event occurred,
 //! when the response is due). [`LocalClock`] keeps, for the buffer that
-//! encodes the rows, the zone's UTC offset of each UTC day it has seen, so
-//! that the offset of almost every instant is one array look-up; the text
-//! itself comes from [`timestamp::local_text`], which is integer arithmetic.
-//! A day during which the offset changes is never cached, and instants the
-//! fast text does not cover go through chrono, so the bytes are always the
-//! ones [`timestamp::write_local`] writes.
+//! encodes the rows, what it has worked out about each UTC day it has seen:
+//! the zone's offset throughout it and the text of the local dates it
+//! spans, so that an instant costs one look-up and the digits of its time
+//! of day. A day during which the offset changes is never cached, and
+//! instants the fast text does not cover (offsets in seconds, years outside
+//! 0..=9999) go through chrono, so the bytes are always the ones
+//! [`timestamp::write_local`] writes.
 
 use chrono::{DateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -19,17 +20,65 @@ use crate::record::timestamp;
 /// Days the cache holds, a power of two: almost three years.
 const SLOTS: usize = 1024;
 
-/// One cached UTC day of a zone: its offset, or `None` when the offset
-/// changes during it.
+/// Seconds in a day.
+const DAY: i64 = 86_400;
+
+/// One cached UTC day of a zone.
 #[derive(Clone, Copy)]
 struct Slot {
     day: i64,
     tz: Tz,
-    offset: Option<i32>,
+    /// `None` when the offset changes during the day, or its local times
+    /// are not all written by [`timestamp::local_text`].
+    text: Option<DayText>,
 }
 
-/// A per-buffer cache of a zone's UTC offset by UTC day, and the writer of
-/// local times through it.
+/// What the local times of a UTC day share.
+#[derive(Clone, Copy)]
+struct DayText {
+    /// The offset throughout the day, in seconds.
+    offset: i64,
+    /// The text of midnight of the local dates of the day before, the day
+    /// itself and the day after (an offset moves some of the day's local
+    /// times into one of them), at the offset.
+    before: [u8; 25],
+    on: [u8; 25],
+    after: [u8; 25],
+}
+
+impl DayText {
+    /// The text of `day` of `tz`, if the offset is the same all day and
+    /// every local time of it has a fast text.
+    fn of(tz: Tz, day: i64) -> Option<Self> {
+        let offset = timestamp::cached_uniform_utc_day(tz, day)?;
+        let suffix = timestamp::offset_text(offset)?;
+        let midnight = |day| {
+            let date = timestamp::date_text(day)?;
+            Some(timestamp::join_local(date, *b"00:00:00", suffix))
+        };
+        Some(DayText {
+            offset: i64::from(offset),
+            before: midnight(day - 1)?,
+            on: midnight(day)?,
+            after: midnight(day + 1)?,
+        })
+    }
+}
+
+/// Writes the time of day `second` (under a day) into the text of a
+/// midnight.
+fn set_time(text: &mut [u8; 25], second: u32) {
+    let [h0, h1, _, m0, m1, _, s0, s1] = timestamp::time_text(second);
+    text[11] = h0;
+    text[12] = h1;
+    text[14] = m0;
+    text[15] = m1;
+    text[17] = s0;
+    text[18] = s1;
+}
+
+/// A per-buffer cache of a zone's days, and the writer of local times
+/// through it.
 pub struct LocalClock {
     slots: Vec<Option<Slot>>,
     /// Text of the instants that chrono formats.
@@ -46,27 +95,6 @@ impl Default for LocalClock {
 }
 
 impl LocalClock {
-    /// The offset of `tz` at `at`, in seconds east of UTC.
-    pub fn offset(&mut self, tz: Tz, at: DateTime<Utc>) -> i32 {
-        let day = at.timestamp().div_euclid(86_400);
-        let index = (day as usize) & (SLOTS - 1);
-        let cached = match self.slots.get(index) {
-            Some(Some(slot)) if slot.day == day && slot.tz == tz => slot.offset,
-            _ => {
-                let offset = timestamp::uniform_utc_day(tz, day);
-                if let Some(slot) = self.slots.get_mut(index) {
-                    *slot = Some(Slot { day, tz, offset });
-                }
-                offset
-            }
-        };
-        cached.unwrap_or_else(|| {
-            tz.offset_from_utc_datetime(&at.naive_utc())
-                .fix()
-                .local_minus_utc()
-        })
-    }
-
     /// Appends `at` in `tz` as a CSV cell: `%Y-%m-%dT%H:%M:%S%:z` (seconds
     /// truncated), the text of [`timestamp::write_local`], through
     /// `escaping` (which only a time chrono writes can need: a year before
@@ -78,9 +106,51 @@ impl LocalClock {
         tz: Tz,
         escaping: CellEscaping,
     ) {
-        let offset = self.offset(tz, at);
+        let seconds = at.timestamp();
+        let day = seconds.div_euclid(DAY);
+        // A leap second is left to the exact path.
+        if at.timestamp_subsec_nanos() < 1_000_000_000 {
+            if let Some(text) = self.day(tz, day) {
+                // Within a day either side: offsets are under a day.
+                let local = seconds - day * DAY + text.offset;
+                let (mut text, second) = if local < 0 {
+                    (text.before, local + DAY)
+                } else if local < DAY {
+                    (text.on, local)
+                } else {
+                    (text.after, local - DAY)
+                };
+                set_time(&mut text, second as u32);
+                // Digits first, and no delimiter, quote or line break.
+                out.extend_from_slice(&text);
+                return;
+            }
+        }
+        self.push_exact(out, at, tz, escaping);
+    }
+
+    /// The cached text of `day` of `tz`, worked out on a miss.
+    fn day(&mut self, tz: Tz, day: i64) -> Option<&DayText> {
+        let slot = self.slots.get_mut((day as usize) & (SLOTS - 1))?;
+        if !matches!(slot, Some(s) if s.day == day && s.tz == tz) {
+            *slot = Some(Slot {
+                day,
+                tz,
+                text: DayText::of(tz, day),
+            });
+        }
+        slot.as_ref().and_then(|s| s.text.as_ref())
+    }
+
+    /// [`Self::push_cell`] for a day with a change of offset, a leap second
+    /// or a time without a fast text.
+    #[cold]
+    fn push_exact(&mut self, out: &mut Vec<u8>, at: DateTime<Utc>, tz: Tz, escaping: CellEscaping) {
+        let offset = tz
+            .offset_from_utc_datetime(&at.naive_utc())
+            .fix()
+            .local_minus_utc();
         match timestamp::local_text(at, offset) {
-            // Digits first, and no delimiter, quote or line break.
             Some(text) => out.extend_from_slice(&text),
             None => {
                 self.scratch.clear();

@@ -7,6 +7,7 @@ pub mod cells;
 pub mod ci;
 pub mod classification;
 mod csv_row;
+mod csv_rows;
 pub mod diff;
 pub mod findings;
 mod local_time;

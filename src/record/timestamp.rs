@@ -144,7 +144,14 @@ fn exact_utc(tz: Tz, seconds: i64) -> Option<i32> {
 pub fn offset_at(tz: Tz, utc: NaiveDateTime) -> i32 {
     let exact = |at: NaiveDateTime| tz.offset_from_utc_datetime(&at).fix().local_minus_utc();
     let day = utc.and_utc().timestamp().div_euclid(86_400);
-    cached_day(&UTC_DAYS, tz, day, |day| uniform_utc_day(tz, day)).unwrap_or_else(|| exact(utc))
+    cached_uniform_utc_day(tz, day).unwrap_or_else(|| exact(utc))
+}
+
+/// [`uniform_utc_day`] through the per-thread cache that [`offset_at`]
+/// keeps (so a day that computing a due time has looked up costs nothing
+/// more to write).
+pub fn cached_uniform_utc_day(tz: Tz, day: i64) -> Option<i32> {
+    cached_day(&UTC_DAYS, tz, day, |day| uniform_utc_day(tz, day))
 }
 
 /// The offset of `tz` throughout the UTC `day` (days since the epoch), if
@@ -239,18 +246,26 @@ const LAST_DAY: i64 = 2_932_896;
 /// the offset to it gives it (as the second after it west of UTC, else as
 /// the 59th).
 pub fn local_text(at: DateTime<Utc>, offset: i32) -> Option<[u8; 25]> {
-    if offset % 60 != 0 {
-        return None;
-    }
+    let offset_text = offset_text(offset)?;
     // chrono adds a negative offset to a leap second from the second after.
     let leap = at.timestamp_subsec_nanos() >= 1_000_000_000 && offset < 0;
     let local = at.timestamp() + i64::from(offset) + i64::from(leap);
-    let days = local.div_euclid(86_400);
+    let date = date_text(local.div_euclid(86_400))?;
+    Some(join_local(
+        date,
+        time_text(local.rem_euclid(86_400) as u32),
+        offset_text,
+    ))
+}
+
+/// `YYYY-MM-DD` of the day `days` after 1970-01-01; `None` outside years
+/// 0..=9999.
+pub fn date_text(days: i64) -> Option<[u8; 10]> {
     if !(FIRST_DAY..=LAST_DAY).contains(&days) {
         return None;
     }
     // Howard Hinnant's civil_from_days, on non-negative numbers only.
-    let since = (days - ERA_START) as u64;
+    let since = (days - ERA_START) as u32;
     let (era, day_of_era) = (since / 146_097, since % 146_097);
     let year_of_era =
         (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
@@ -264,26 +279,46 @@ pub fn local_text(at: DateTime<Utc>, offset: i32) -> Option<[u8; 25]> {
         (shifted_month - 9, era * 400 + year_of_era + 1)
     };
     let year = year - 400;
-    let second_of_day = local.rem_euclid(86_400) as u64;
-    let minutes = u64::from(offset.unsigned_abs() / 60);
     let [y0, y1] = two_digits(year / 100);
     let [y2, y3] = two_digits(year);
     let [mo0, mo1] = two_digits(month);
     let [d0, d1] = two_digits(day);
+    Some([y0, y1, y2, y3, b'-', mo0, mo1, b'-', d0, d1])
+}
+
+/// `HH:MM:SS` of the second of a day.
+pub fn time_text(second_of_day: u32) -> [u8; 8] {
     let [h0, h1] = two_digits(second_of_day / 3600);
-    let [mi0, mi1] = two_digits(second_of_day / 60 % 60);
+    let [m0, m1] = two_digits(second_of_day / 60 % 60);
     let [s0, s1] = two_digits(second_of_day % 60);
+    [h0, h1, b':', m0, m1, b':', s0, s1]
+}
+
+/// `±HH:MM` of an offset in seconds; `None` if it is not whole minutes.
+pub fn offset_text(offset: i32) -> Option<[u8; 6]> {
+    if offset % 60 != 0 {
+        return None;
+    }
+    let minutes = offset.unsigned_abs() / 60;
     let sign = if offset < 0 { b'-' } else { b'+' };
-    let [oh0, oh1] = two_digits(minutes / 60);
-    let [om0, om1] = two_digits(minutes % 60);
-    Some([
-        y0, y1, y2, y3, b'-', mo0, mo1, b'-', d0, d1, b'T', h0, h1, b':', mi0, mi1, b':', s0, s1,
-        sign, oh0, oh1, b':', om0, om1,
-    ])
+    let [h0, h1] = two_digits(minutes / 60);
+    let [m0, m1] = two_digits(minutes % 60);
+    Some([sign, h0, h1, b':', m0, m1])
+}
+
+/// A date, a time and an offset joined into a local time's text.
+pub fn join_local(date: [u8; 10], time: [u8; 8], offset: [u8; 6]) -> [u8; 25] {
+    let [d0, d1, d2, d3, d4, d5, d6, d7, d8, d9] = date;
+    let [t0, t1, t2, t3, t4, t5, t6, t7] = time;
+    let [o0, o1, o2, o3, o4, o5] = offset;
+    [
+        d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, b'T', t0, t1, t2, t3, t4, t5, t6, t7, o0, o1, o2,
+        o3, o4, o5,
+    ]
 }
 
 /// The last two decimal digits of `n`.
-fn two_digits(n: u64) -> [u8; 2] {
+fn two_digits(n: u32) -> [u8; 2] {
     let n = (n % 100) as u8;
     [b'0' + n / 10, b'0' + n % 10]
 }
