@@ -27,7 +27,7 @@ fn word_needs_quotes(word: u64) -> bool {
 
 /// Whether a cell must be quoted, eight bytes at a time: most cells are
 /// clean, and this is the whole cost of writing a clean one.
-#[inline]
+#[inline(always)]
 fn needs_quotes(cell: &[u8]) -> bool {
     let mut words = cell.chunks_exact(8);
     for word in &mut words {
@@ -51,7 +51,7 @@ fn needs_quotes(cell: &[u8]) -> bool {
 /// Appends one cell, through `escaping`, quoted if it must be: the bytes
 /// the csv crate's writer writes for `escaping.apply(cell)`, without
 /// copying the cell first.
-#[inline]
+#[inline(always)]
 pub fn push_cell(out: &mut Vec<u8>, cell: &str, escaping: CellEscaping) {
     if needs_quotes(cell.as_bytes()) || escaping.guards(cell) {
         push_unusual_cell(out, cell, escaping);

@@ -9,12 +9,13 @@
 //! times go through a [`LocalClock`].
 
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use super::cells::CellEscaping;
 use super::classification::{UNALLOCATED, write_flag};
 use super::csv_row::push_cell;
 use super::local_time::LocalClock;
-use crate::classify::{Classification, Classifier, Flag};
+use crate::classify::{Classification, Classifier, Declared, Flag};
 use crate::input::Origin;
 use crate::record::{Record, Value};
 use crate::ruleset::Ruleset;
@@ -37,6 +38,8 @@ pub struct CsvRows {
     triggers: Vec<Encoded>,
     /// Each criterion's id and citation, by criterion index.
     criteria: Vec<(Encoded, Encoded)>,
+    /// `yes`, `no` and `review`.
+    declared: [Encoded; 3],
     /// The flags of a record whose only flag is [`Flag::Unallocated`].
     unallocated: Encoded,
     work: Work,
@@ -49,7 +52,13 @@ struct Work {
     clock: LocalClock,
     /// Text of a cell being written (an origin, a number, the flags).
     scratch: String,
+    /// Agencies met and their cells: there are few, and each record's is a
+    /// shared text of the allocation table.
+    agencies: Vec<(Option<Arc<str>>, Vec<u8>)>,
 }
+
+/// Agencies [`Work::agencies`] holds, a power of two.
+const AGENCY_SLOTS: usize = 64;
 
 /// A field that the CSV row shows, found once.
 struct Shown {
@@ -116,11 +125,13 @@ impl CsvRows {
                 .iter()
                 .map(|c| (encode(&c.id.value), encode(&c.citation.value)))
                 .collect(),
+            declared: [Declared::Yes, Declared::No, Declared::Review].map(|d| encode(d.as_str())),
             unallocated: encode(UNALLOCATED),
             work: Work {
                 escaping,
                 clock: LocalClock::default(),
                 scratch: String::new(),
+                agencies: vec![(None, Vec::new()); AGENCY_SLOTS],
             },
         }
     }
@@ -147,12 +158,11 @@ impl CsvRows {
         }
         out.push(b',');
         work.field(out, ruleset, record, &self.occurred_at);
-        let agency = match (&outcome.agency, outcome.flags.contains(&Flag::Unallocated)) {
-            (Some(a), _) => &*a.agency,
-            (None, true) => "unallocated",
-            (None, false) => "",
-        };
-        push_cell(out, agency, escaping);
+        match (&outcome.agency, outcome.flags.contains(&Flag::Unallocated)) {
+            (Some(a), _) => work.agency(out, &a.agency),
+            (None, true) => push_cell(out, "unallocated", escaping),
+            (None, false) => {}
+        }
         out.push(b',');
         match outcome.level {
             Some(l) => {
@@ -164,7 +174,13 @@ impl CsvRows {
         out.push(b',');
         work.field(out, ruleset, record, &self.category);
         work.field(out, ruleset, record, &self.signature);
-        push_cell(out, outcome.declared.as_str(), escaping);
+        let [yes, no, review] = &self.declared;
+        let declared = match outcome.declared {
+            Declared::Yes => yes,
+            Declared::No => no,
+            Declared::Review => review,
+        };
+        out.extend_from_slice(declared);
         out.push(b',');
         if let Some(t) = outcome.trigger {
             let text = &ruleset.trigger(t).id.value;
@@ -209,6 +225,23 @@ impl CsvRows {
 }
 
 impl Work {
+    /// Appends an agency, encoded once for each shared text met (the text
+    /// is held, so its address stands for it while it is cached; a slot's
+    /// cell is re-encoded in place, without allocating, when another text
+    /// takes it).
+    fn agency(&mut self, out: &mut Vec<u8>, agency: &Arc<str>) {
+        let index = (Arc::as_ptr(agency).cast::<u8>() as usize >> 4) & (AGENCY_SLOTS - 1);
+        let Some((held, cell)) = self.agencies.get_mut(index) else {
+            return push_cell(out, agency, self.escaping);
+        };
+        if !held.as_ref().is_some_and(|h| Arc::ptr_eq(h, agency)) {
+            cell.clear();
+            push_cell(cell, agency, self.escaping);
+            *held = Some(Arc::clone(agency));
+        }
+        out.extend_from_slice(cell);
+    }
+
     /// Appends a field of the record (empty if the ruleset lacks the field
     /// or the record its value) and the comma after it.
     fn field(&mut self, out: &mut Vec<u8>, ruleset: &Ruleset, record: &Record, shown: &Shown) {
@@ -249,12 +282,13 @@ impl Work {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use chrono::DateTime;
 
     use super::*;
     use crate::output::classification::{RowBuffer, RowFormat, row, write_row};
+
+    /// An address of the usda table (Forest Service).
+    const ALLOCATED: &str = "199.130.4.5";
 
     /// Records of every kind of cell: ids that need quoting or a guard, no
     /// id at all, times around a change of offset, numbers, enumeration
@@ -308,6 +342,9 @@ mod tests {
                 if j % 2 == 0 {
                     record.set(field("loss_usd"), Some(Value::Number(100_000.0)));
                 }
+                let address = ["1.2.3.4", ALLOCATED, "10.0.0.1"][(i + j) % 3];
+                let address = address.parse().expect("an address");
+                record.set(field("dst_ip"), Some(Value::Ip(address)));
                 records.push(record);
             }
         }
@@ -317,12 +354,17 @@ mod tests {
     #[test]
     fn csv_rows_are_the_bytes_of_the_row_encoded_whole() {
         let ruleset = crate::ruleset::load(std::path::Path::new("rules/usda")).expect("usda");
-        let classifier = Classifier::new(&ruleset, None);
+        let table = crate::allocation::AllocationTable::from_path(std::path::Path::new(
+            "rules/usda/allocations.csv",
+        ))
+        .expect("the usda table");
+        let classifier = Classifier::new(&ruleset, Some(Arc::new(table)));
         let missing = ruleset.field_id("loss_usd").expect("a usda field");
         let origin = Origin {
             input: Arc::from("events.csv"),
             line: 7,
         };
+        let mut agencies = 0;
         for escaping in [CellEscaping::Neutralise, CellEscaping::Raw] {
             let (mut fast, mut whole) = (
                 RowBuffer::new(RowFormat::Csv, escaping),
@@ -344,6 +386,7 @@ mod tests {
                 ];
                 let mut unallocated = outcome.clone();
                 unallocated.flags = vec![Flag::Unallocated];
+                agencies += usize::from(outcome.agency.is_some());
                 for outcome in [outcome, flagged, unallocated] {
                     write_row(&mut fast, &classifier, &record, &outcome, &origin).expect("memory");
                     let whole_row = row(&classifier, &record, &outcome, &origin, false);
@@ -356,5 +399,6 @@ mod tests {
                 }
             }
         }
+        assert!(agencies > 0, "some records have an agency");
     }
 }

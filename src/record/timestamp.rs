@@ -288,9 +288,11 @@ pub fn date_text(days: i64) -> Option<[u8; 10]> {
 
 /// `HH:MM:SS` of the second of a day.
 pub fn time_text(second_of_day: u32) -> [u8; 8] {
-    let [h0, h1] = two_digits(second_of_day / 3600);
-    let [m0, m1] = two_digits(second_of_day / 60 % 60);
-    let [s0, s1] = two_digits(second_of_day % 60);
+    let second_of_day = second_of_day % 86_400;
+    let (hour, second_of_hour) = (second_of_day / 3600, second_of_day % 3600);
+    let [h0, h1] = small_two_digits(hour);
+    let [m0, m1] = small_two_digits(second_of_hour / 60);
+    let [s0, s1] = small_two_digits(second_of_hour % 60);
     [h0, h1, b':', m0, m1, b':', s0, s1]
 }
 
@@ -319,7 +321,12 @@ pub fn join_local(date: [u8; 10], time: [u8; 8], offset: [u8; 6]) -> [u8; 25] {
 
 /// The last two decimal digits of `n`.
 fn two_digits(n: u32) -> [u8; 2] {
-    let n = (n % 100) as u8;
+    small_two_digits(n % 100)
+}
+
+/// The two decimal digits of `n`, under 100.
+fn small_two_digits(n: u32) -> [u8; 2] {
+    let n = n as u8;
     [b'0' + n / 10, b'0' + n % 10]
 }
 
