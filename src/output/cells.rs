@@ -39,24 +39,35 @@ impl CellEscaping {
 
     /// The cell as it should be written.
     pub fn apply<'a>(self, cell: &'a str) -> Cow<'a, str> {
-        match self {
-            CellEscaping::Raw => Cow::Borrowed(cell),
-            CellEscaping::Neutralise => neutralise(cell),
+        if self.guards(cell) {
+            Cow::Owned(format!("'{cell}"))
+        } else {
+            Cow::Borrowed(cell)
         }
+    }
+
+    /// Whether `cell` is written with a leading `'`: what [`Self::apply`]
+    /// does, for writers that put the `'` in front themselves instead of
+    /// copying the cell.
+    #[inline]
+    pub fn guards(self, cell: &str) -> bool {
+        self == CellEscaping::Neutralise && runs_as_formula(cell)
     }
 }
 
 /// The cell with a leading `'` if a spreadsheet would run it as a formula.
 pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    let risky = matches!(
+    CellEscaping::Neutralise.apply(cell)
+}
+
+/// Whether a spreadsheet would run the cell as a formula: it begins with
+/// one of the risky bytes and is not a plain number.
+#[inline]
+fn runs_as_formula(cell: &str) -> bool {
+    matches!(
         cell.as_bytes().first(),
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
-    );
-    if risky && !is_plain_number(cell) {
-        Cow::Owned(format!("'{cell}"))
-    } else {
-        Cow::Borrowed(cell)
-    }
+    ) && !is_plain_number(cell)
 }
 
 /// The cell as it was before [`neutralise`]: docket reads back the CSV files

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::Sink;
 use super::cells::CellEscaping;
+use super::csv_rows::CsvRows;
 use crate::check::from_units;
 use crate::classify::{Classification, Classifier, Flag, format_time};
 use crate::input::Origin;
@@ -213,22 +214,9 @@ fn value_text<'a>(
     }
 }
 
-/// The text of a field of `record` for a CSV row, if the field exists.
-fn cell<'a>(
-    ruleset: &'a Ruleset,
-    record: &'a Record,
-    field: Option<FieldId>,
-    scratch: &'a mut String,
-) -> &'a str {
-    match field.and_then(|f| record.get(f).map(|v| (f, v))) {
-        Some((f, value)) => value_text(ruleset, f, value, scratch),
-        None => "",
-    }
-}
-
 /// Appends the output row of a classified record: a CSV row straight from
-/// borrowed text (the same bytes as [`row`] and [`RowBuffer::write`] give,
-/// without building a [`Row`]), or a JSON line through [`row`].
+/// borrowed text into the buffer (see [`super::csv_rows`]), or a JSON line
+/// through [`row`].
 pub fn write_row(
     buffer: &mut RowBuffer,
     classifier: &Classifier<'_>,
@@ -239,147 +227,96 @@ pub fn write_row(
     if buffer.detailed() {
         return buffer.write(&row(classifier, record, outcome, origin, true));
     }
-    use std::fmt::Write as _;
-    let ruleset = classifier.ruleset();
-    let fields = *buffer
-        .fields
-        .get_or_insert_with(|| OutputFields::of(ruleset));
-    let mut scratch = std::mem::take(&mut buffer.scratch);
-    let [id_text, occurred, category_text, signature_text, due, flags] = &mut scratch;
-    let id = match fields.id.and_then(|f| record.get(f).map(|v| (f, v))) {
-        Some((f, value)) => value_text(ruleset, f, value, id_text),
-        None => {
-            id_text.clear();
-            let _ = write!(id_text, "{origin}");
-            id_text
-        }
-    };
-    let occurred = cell(ruleset, record, fields.occurred_at, occurred);
-    let category = cell(ruleset, record, fields.category, category_text);
-    let signature = cell(ruleset, record, fields.signature, signature_text);
-    let agency = match (&outcome.agency, outcome.flags.contains(&Flag::Unallocated)) {
-        (Some(a), _) => &*a.agency,
-        (None, true) => "unallocated",
-        (None, false) => "",
-    };
-    let level = outcome
-        .level
-        .map_or("unclassified", |l| ruleset.level(l).id.value.as_str());
-    let criterion = outcome.rule.map(|i| ruleset.criterion(i));
-    let trigger = outcome.trigger.map(|t| ruleset.trigger(t));
-    due.clear();
-    if let Some(d) = &outcome.due {
-        write_local(due, d.at, d.tz);
-    }
-    flags.clear();
-    for (i, flag) in outcome.flags.iter().enumerate() {
-        if i > 0 {
-            flags.push_str("; ");
-        }
-        flags.push_str(&describe_flag(classifier, flag));
-    }
-    super::csv_row::push_row(
-        &mut buffer.bytes,
-        &[
-            id,
-            occurred,
-            agency,
-            level,
-            category,
-            signature,
-            outcome.declared.as_str(),
-            trigger.map_or("", |t| t.id.value.as_str()),
-            criterion.map_or("", |c| c.id.value.as_str()),
-            criterion.map_or("", |c| c.citation.value.as_str()),
-            due,
-            flags,
-        ],
-        buffer.escaping,
-    );
-    buffer.scratch = scratch;
+    let escaping = buffer.escaping;
+    buffer
+        .csv
+        .get_or_insert_with(|| CsvRows::new(classifier.ruleset(), escaping))
+        .write(&mut buffer.bytes, classifier, record, outcome, origin);
     Ok(())
 }
 
-/// The fields a CSV row shows, found once.
-#[derive(Clone, Copy, Debug)]
-struct OutputFields {
-    id: Option<FieldId>,
-    occurred_at: Option<FieldId>,
-    category: Option<FieldId>,
-    signature: Option<FieldId>,
-}
-
-impl OutputFields {
-    fn of(ruleset: &Ruleset) -> Self {
-        OutputFields {
-            id: ruleset.field_id("id"),
-            occurred_at: ruleset.field_id("occurred_at"),
-            category: ruleset.field_id("category"),
-            signature: ruleset.field_id("signature"),
-        }
-    }
-}
+/// The line of [`Flag::Unallocated`].
+pub(super) const UNALLOCATED: &str =
+    "unallocated: no address of the record is in the allocation table";
 
 /// One line a person can act on.
 pub fn describe_flag(classifier: &Classifier<'_>, flag: &Flag) -> String {
+    let mut line = String::new();
+    write_flag(&mut line, classifier, flag);
+    line
+}
+
+/// Appends [`describe_flag`]'s line to `out`, without a string of its own
+/// (the flags of every CSV row are written this way).
+pub fn write_flag<'r>(out: &mut String, classifier: &'r Classifier<'_>, flag: &'r Flag) {
+    use std::fmt::Write as _;
     let ruleset = classifier.ruleset();
     match flag {
         Flag::Gap(i) => {
             let Some(gap) = classifier.gaps().get(*i) else {
-                return "gap".to_owned();
+                out.push_str("gap");
+                return;
             };
             let field = ruleset.field(gap.field);
             let (below, above) = (ruleset.criterion(gap.below), ruleset.criterion(gap.above));
-            let value = match (gap.interval.lo, gap.interval.hi) {
+            let _ = write!(out, "gap: {} ", field.name.value);
+            let _ = match (gap.interval.lo, gap.interval.hi) {
                 (Some(lo), Some(hi)) if lo == hi => {
-                    format!("exactly {}", from_units(lo, &field.ty))
+                    write!(out, "exactly {}", from_units(lo, &field.ty))
                 }
-                (Some(lo), Some(hi)) => format!(
+                (Some(lo), Some(hi)) => write!(
+                    out,
                     "from {} to {}",
                     from_units(lo, &field.ty),
                     from_units(hi, &field.ty)
                 ),
-                _ => "in a gap".to_owned(),
+                _ => write!(out, "in a gap"),
             };
-            format!(
-                "gap: {} {value} is covered by neither {} nor {} ({}; {})",
-                field.name.value,
-                above.id.value,
-                below.id.value,
-                above.citation.value,
-                below.citation.value
-            )
+            let _ = write!(
+                out,
+                " is covered by neither {} nor {} ({}; {})",
+                above.id.value, below.id.value, above.citation.value, below.citation.value
+            );
         }
         Flag::Conflict { declare, withhold } => {
-            let names = |ids: &[crate::ruleset::model::TriggerId]| {
-                ids.iter()
-                    .map(|t| ruleset.trigger(t).id.value.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            let names = |ids: &'r [crate::ruleset::model::TriggerId]| {
+                ids.iter().map(|t| ruleset.trigger(t).id.value.as_str())
             };
-            format!(
-                "conflict: declaring is required by {} and forbidden by {}",
-                names(declare),
-                names(withhold)
-            )
+            out.push_str("conflict: declaring is required by ");
+            push_joined(out, ", ", names(declare));
+            out.push_str(" and forbidden by ");
+            push_joined(out, ", ", names(withhold));
         }
         Flag::Missing { field, criteria } => {
-            let names = |sep: &str, f: &dyn Fn(usize) -> String| {
-                criteria.iter().map(|c| f(*c)).collect::<Vec<_>>().join(sep)
-            };
-            format!(
-                "missing: {} decides between {} ({})",
-                ruleset.field(*field).name.value,
-                names(" and ", &|c| ruleset.criterion(c).id.value.clone()),
-                names("; ", &|c| ruleset.criterion(c).citation.value.clone()),
-            )
+            let criteria = criteria.iter().map(|c| ruleset.criterion(*c));
+            let _ = write!(
+                out,
+                "missing: {} decides between ",
+                ruleset.field(*field).name.value
+            );
+            push_joined(out, " and ", criteria.clone().map(|c| c.id.value.as_str()));
+            out.push_str(" (");
+            push_joined(out, "; ", criteria.map(|c| c.citation.value.as_str()));
+            out.push(')');
         }
         Flag::NoStartTime(field) => {
-            format!("no {}: due time unknown", ruleset.field(*field).name.value)
+            let _ = write!(
+                out,
+                "no {}: due time unknown",
+                ruleset.field(*field).name.value
+            );
         }
-        Flag::Unallocated => {
-            "unallocated: no address of the record is in the allocation table".to_owned()
+        Flag::Unallocated => out.push_str(UNALLOCATED),
+    }
+}
+
+/// Appends `items` with `sep` between them.
+fn push_joined<'a>(out: &mut String, sep: &str, items: impl Iterator<Item = &'a str>) {
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push_str(sep);
         }
+        out.push_str(item);
     }
 }
 
@@ -387,9 +324,8 @@ pub fn describe_flag(classifier: &Classifier<'_>, flag: &Flag) -> String {
 /// be formatted on many threads and written in order.
 pub struct RowBuffer {
     format: RowFormat,
-    fields: Option<OutputFields>,
-    /// Text of the row being written, kept from row to row.
-    scratch: [String; 6],
+    /// What CSV rows are encoded with, from the first row's ruleset.
+    csv: Option<CsvRows>,
     bytes: Vec<u8>,
     /// How CSV cells are guarded against formula injection.
     escaping: CellEscaping,
@@ -401,8 +337,7 @@ impl RowBuffer {
     pub fn new(format: RowFormat, escaping: CellEscaping) -> Self {
         RowBuffer {
             format,
-            fields: None,
-            scratch: Default::default(),
+            csv: None,
             bytes: Vec::new(),
             escaping,
         }
