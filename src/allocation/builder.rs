@@ -10,6 +10,7 @@ use prefix_trie::PrefixMap;
 
 use super::error::InsertError;
 use super::{AllocationTable, Entry};
+use crate::record::trim;
 
 /// Collects allocations and checks each as it is added; call
 /// [`build`](Self::build) to get an immutable [`AllocationTable`].
@@ -90,7 +91,7 @@ impl AllocationTableBuilder {
                 return Err(InsertError::Ipv4MappedPrefix { prefix: v6, ipv4 });
             }
         }
-        let agency = agency.trim();
+        let agency = trim(agency);
         if agency.is_empty() {
             return Err(InsertError::EmptyAgency { prefix });
         }
@@ -124,7 +125,7 @@ impl AllocationTableBuilder {
     }
 
     fn intern_optional(&mut self, s: Option<&str>) -> Option<Arc<str>> {
-        let s = s.map(str::trim).filter(|s| !s.is_empty())?;
+        let s = s.map(trim).filter(|s| !s.is_empty())?;
         Some(self.intern(s))
     }
 }

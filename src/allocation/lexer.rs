@@ -11,6 +11,7 @@
 //! line breaks and `""` for a quote); whitespace around cells is trimmed;
 //! lines that are blank or whose first non-blank character is `#` are skipped.
 
+use crate::record::trim;
 use std::borrow::Cow;
 
 /// One cell of a record: its (trimmed, unquoted) text and where it starts.
@@ -104,7 +105,7 @@ impl<'a> Lexer<'a> {
     fn skip_ignored_lines(&mut self) {
         while self.pos < self.text.len() {
             let line_end = self.find_line_end(self.pos);
-            let content = self.slice(self.pos, line_end).trim();
+            let content = trim(self.slice(self.pos, line_end));
             if !(content.is_empty() || content.starts_with('#')) {
                 return;
             }
@@ -114,12 +115,8 @@ impl<'a> Lexer<'a> {
     }
 
     fn find_line_end(&self, from: usize) -> usize {
-        self.text
-            .as_bytes()
-            .iter()
-            .skip(from)
-            .position(|&b| b == b'\n' || b == b'\r')
-            .map_or(self.text.len(), |i| from + i)
+        let rest = self.text.as_bytes().get(from..).unwrap_or_default();
+        memchr::memchr2(b'\n', b'\r', rest).map_or(self.text.len(), |i| from + i)
     }
 
     /// Consumes one `\n`, `\r\n` or `\r` if present.
@@ -149,18 +146,20 @@ impl<'a> Lexer<'a> {
     /// An unquoted cell: everything up to the next `,` or line break, trimmed.
     fn plain_cell(&mut self) -> Cell<'a> {
         let from = self.pos;
-        let len = self
-            .text
-            .as_bytes()
-            .iter()
-            .skip(from)
-            .position(|&b| matches!(b, b',' | b'\n' | b'\r'))
-            .unwrap_or(self.text.len() - from);
+        let rest = self.text.as_bytes().get(from..).unwrap_or_default();
+        let len = memchr::memchr3(b',', b'\n', b'\r', rest).unwrap_or(rest.len());
         self.pos = from + len;
         let raw = self.slice(from, self.pos);
-        let leading = raw.len() - raw.trim_start().len();
+        let text = trim(raw);
+        // `text` lies inside `raw` unless it is empty, so the distance
+        // between their starts is the leading whitespace.
+        let leading = if text.is_empty() {
+            raw.len()
+        } else {
+            (text.as_ptr() as usize).saturating_sub(raw.as_ptr() as usize)
+        };
         Cell {
-            text: Cow::Borrowed(raw.trim()),
+            text: Cow::Borrowed(text),
             offset: from + leading,
         }
     }

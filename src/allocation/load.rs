@@ -8,6 +8,7 @@ use super::builder::AllocationTableBuilder;
 use super::error::{AllocationError, InsertError, Location};
 use super::lexer::{Cell, LexError, Lexer, Record, line_column};
 use super::prefix::parse_prefix;
+use crate::record::trim;
 
 /// The columns docket reads; anything else in the header is ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,7 +137,7 @@ fn parse_text(text: &str, path: &Path) -> Result<AllocationTable, AllocationErro
 
 /// A row of only commas, as spreadsheets export empty rows, is blank.
 fn all_empty(cells: &[Cell<'_>]) -> bool {
-    cells.iter().all(|c| c.text.trim().is_empty())
+    cells.iter().all(|c| trim(&c.text).is_empty())
 }
 
 fn read_header(
@@ -146,7 +147,7 @@ fn read_header(
 ) -> Result<Columns, AllocationError> {
     let (mut cidr, mut agency, mut sub_organization, mut contact) = (None, None, None, None);
     for (index, cell) in cells.iter().enumerate() {
-        let Some(known) = Known::from_header(cell.text.trim()) else {
+        let Some(known) = Known::from_header(trim(&cell.text)) else {
             continue;
         };
         let slot = match known {
@@ -159,7 +160,7 @@ fn read_header(
             let first_column = source.cell_at(record, cells.get(first)).column();
             return Err(AllocationError::DuplicateColumn {
                 at: source.cell_at(record, Some(cell)),
-                name: cell.text.trim().to_owned(),
+                name: trim(&cell.text).to_owned(),
                 first_column,
             });
         }
@@ -184,7 +185,7 @@ fn missing_column(
 ) -> AllocationError {
     let found: Vec<String> = cells
         .iter()
-        .map(|c| c.text.trim())
+        .map(|c| trim(&c.text))
         .filter(|name| !name.is_empty())
         .map(str::to_owned)
         .collect();
@@ -211,7 +212,7 @@ fn read_row(
 ) -> Result<(), AllocationError> {
     if let Some(extra) = cells
         .get(columns.width..)
-        .and_then(|rest| rest.iter().find(|c| !c.text.trim().is_empty()))
+        .and_then(|rest| rest.iter().find(|c| !trim(&c.text).is_empty()))
     {
         return Err(AllocationError::ExtraCell {
             at: source.cell_at(record, Some(extra)),
@@ -221,7 +222,7 @@ fn read_row(
     let text_of = |index: Option<usize>| {
         index
             .and_then(|i| cells.get(i))
-            .map_or("", |c| c.text.trim())
+            .map_or("", |c| trim(&c.text))
     };
     let cidr_cell = cells.get(columns.cidr);
     let cidr = text_of(Some(columns.cidr));

@@ -7,16 +7,17 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 
 use super::error::PrefixProblem;
+use crate::record::trim;
 
 /// Parses `10.0.0.0/8`, `2600:1200::/24`, or a bare address (a host route,
 /// /32 or /128). Whitespace around the address and the length is ignored.
 pub(crate) fn parse_prefix(text: &str) -> Result<IpNet, PrefixProblem> {
-    let text = text.trim();
+    let text = trim(text);
     if text.is_empty() {
         return Err(PrefixProblem::Empty);
     }
     let (addr_text, len_text) = match text.split_once('/') {
-        Some((addr, len)) => (addr.trim(), Some(len.trim())),
+        Some((addr, len)) => (trim(addr), Some(trim(len))),
         None => (text, None),
     };
     if addr_text.is_empty() {
