@@ -332,13 +332,13 @@ mod tests {
             for (j, at) in times.iter().enumerate() {
                 let mut record = Record::with_fields(ruleset.fields.len());
                 if let Some(id) = id {
-                    record.set(field("id"), Some(Value::Str(Arc::from(*id))));
+                    record.set(field("id"), Some(Value::Str((*id).into())));
                 }
                 record.set(field("occurred_at"), Some(time(at)));
                 let code = categories[(i + j) % categories.len()];
                 record.set(field("category"), Some(category(code)));
                 let signature = signatures[(i * 3 + j) % signatures.len()];
-                record.set(field("signature"), Some(Value::Str(Arc::from(signature))));
+                record.set(field("signature"), Some(Value::Str(signature.into())));
                 if j % 2 == 0 {
                     record.set(field("loss_usd"), Some(Value::Number(100_000.0)));
                 }
