@@ -1,75 +1,18 @@
-//! The owning agency of a record, from the TSO allocation table.
+//! IPv4 allocations flattened into disjoint ranges for lookup.
 //!
-//! Every record looks up one or two addresses, almost all IPv4. The table's
-//! prefix trie answers in a couple of hundred instructions; here its IPv4
-//! prefixes are flattened once into disjoint ranges, each with its most
-//! specific allocation, found through a directory of the first 16 bits and
-//! a short binary search. IPv6 addresses still go to the table.
+//! The allocation table's prefix trie is general (IPv4 and IPv6, nested
+//! prefixes); classifying millions of records wants the IPv4 answer in as
+//! few cache misses as possible. The prefixes are flattened once into
+//! disjoint ranges, each with its most specific allocation, and found
+//! through a bitmap and directories of /16s and /24s.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::Ipv4Addr;
 use std::sync::Arc;
 
 use ipnet::{IpNet, Ipv4Net};
 
 use crate::allocation::AllocationTable;
-use crate::record::{Record, Value};
-use crate::ruleset::model::FieldId;
-
-/// The allocation that gave a record its agency.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AgencyMatch {
-    /// The agency.
-    pub agency: Arc<str>,
-    /// The most specific prefix containing the address.
-    pub prefix: IpNet,
-    /// The address that matched.
-    pub address: IpAddr,
-    /// The field holding it.
-    pub field: FieldId,
-}
-
-/// An allocation table with its IPv4 prefixes flattened for lookup.
-pub struct Agencies {
-    table: Arc<AllocationTable>,
-    v4: FlatV4,
-}
-
-impl Agencies {
-    /// Flattens `table`'s IPv4 prefixes.
-    pub fn new(table: Arc<AllocationTable>) -> Self {
-        let v4 = FlatV4::new(&table);
-        Agencies { table, v4 }
-    }
-
-    /// The agency of the first address (in the order the ruleset defines
-    /// its address fields, e.g. `src_ip` then `dst_ip`) that lies in the
-    /// table.
-    pub fn lookup(&self, ip_fields: &[FieldId], record: &Record) -> Option<AgencyMatch> {
-        ip_fields.iter().find_map(|field| {
-            let Some(Value::Ip(address)) = record.get(*field) else {
-                return None;
-            };
-            let v4 = match address {
-                IpAddr::V4(v4) => Some(*v4),
-                IpAddr::V6(v6) => v6.to_ipv4_mapped(),
-            };
-            let (agency, prefix) = match v4 {
-                Some(v4) => self.v4.lookup(v4).map(|(a, p)| (Arc::clone(a), p))?,
-                None => self
-                    .table
-                    .lookup(*address)
-                    .map(|a| (Arc::clone(a.agency_shared()), a.prefix()))?,
-            };
-            Some(AgencyMatch {
-                agency,
-                prefix,
-                address: *address,
-                field: *field,
-            })
-        })
-    }
-}
 
 /// Disjoint IPv4 ranges covering the whole space, each with the most
 /// specific allocation containing it (or none).
@@ -81,7 +24,7 @@ impl Agencies {
 /// prefix length, from which the prefix is recomputed (allocations have no
 /// host bits), so no per-allocation record is read at all. The agencies
 /// themselves are few and stay in cache.
-struct FlatV4 {
+pub(super) struct FlatV4 {
     /// The ranges, ascending by first address; the first starts at 0.
     ranges: Vec<Range>,
     /// By the first 16 bits of an address: the first range starting at or
@@ -92,9 +35,11 @@ struct FlatV4 {
     /// department's, split into hundreds of /24s and /28s) would otherwise
     /// cost a binary search of many cache lines.
     fine_of: Vec<u32>,
-    /// For each dense /16, 257 entries: the first range starting at or after
-    /// each of its /24s, then the end.
-    fine: Vec<u32>,
+    /// For each dense /16, 257 entries: for each of its /24s, the first range
+    /// starting at or after it and, when one range covers the whole /24 (an
+    /// allocated /24 with nothing nested inside), that range's owner, so
+    /// that most lookups end here; then the end.
+    fine: Vec<Fine>,
     /// One bit per /16: whether any allocation covers part of it. Most
     /// addresses of a record (the outside party's) lie in no allocation;
     /// this 8 KiB map, which stays in cache, answers them without touching
@@ -121,6 +66,16 @@ struct Owner(u32);
 /// Bits of an [`Owner`] holding the prefix length (0 to 32).
 const LENGTH_BITS: u32 = 6;
 
+/// One /24 of a dense /16.
+#[derive(Clone, Copy, Debug)]
+struct Fine {
+    /// The first range starting at or after the /24's first address.
+    first: u32,
+    /// The owner of the /24 when one range covers all of it, else
+    /// [`Owner::MIXED`].
+    whole: Owner,
+}
+
 /// A /16 with no fine directory.
 const NO_FINE: u32 = u32::MAX;
 
@@ -130,6 +85,9 @@ const DENSE: u32 = 16;
 impl Owner {
     /// No allocation.
     const NONE: Owner = Owner(u32::MAX);
+    /// Several ranges (a fine directory's /24 holding more than one owner);
+    /// never a packed owner, whose agency index stays below `u32::MAX >> 6`.
+    const MIXED: Owner = Owner(u32::MAX - 1);
 
     /// Packs an agency index and a prefix length; `None` when the index is
     /// too large to pack.
@@ -150,7 +108,8 @@ impl Owner {
 }
 
 impl FlatV4 {
-    fn new(table: &AllocationTable) -> Self {
+    /// Flattens the IPv4 prefixes of `table`.
+    pub(super) fn new(table: &AllocationTable) -> Self {
         let mut agencies: Vec<Arc<str>> = Vec::new();
         let mut agency_index: HashMap<Arc<str>, usize> = HashMap::new();
         // (first address, then the widest first; owner), the order packed
@@ -210,7 +169,7 @@ impl FlatV4 {
     }
 
     /// The most specific allocation containing `ip`: agency and prefix.
-    fn lookup(&self, ip: Ipv4Addr) -> Option<(&Arc<str>, IpNet)> {
+    pub(super) fn lookup(&self, ip: Ipv4Addr) -> Option<(&Arc<str>, IpNet)> {
         let address = u32::from(ip);
         let high = (address >> 16) as usize;
         let word = self.occupied.get(high / 64).copied().unwrap_or(0);
@@ -220,19 +179,31 @@ impl FlatV4 {
         let (lo, hi) = match self.fine_of.get(high) {
             Some(&base) if base != NO_FINE => {
                 let third = base as usize + ((address >> 8) & 0xff) as usize;
-                (self.fine.get(third), self.fine.get(third + 1))
+                let entry = self.fine.get(third)?;
+                if entry.whole != Owner::MIXED {
+                    return self.answer(ip, entry.whole);
+                }
+                let next = self.fine.get(third + 1).map(|f| f.first);
+                (Some(entry.first), next)
             }
-            _ => (self.directory.get(high), self.directory.get(high + 1)),
+            _ => (
+                self.directory.get(high).copied(),
+                self.directory.get(high + 1).copied(),
+            ),
         };
         // The range holding the block's first address may start before it.
-        let lo = lo.map_or(0, |i| *i as usize).saturating_sub(1);
-        let hi = hi.map_or(self.ranges.len(), |i| *i as usize);
+        let lo = lo.map_or(0, |i| i as usize).saturating_sub(1);
+        let hi = hi.map_or(self.ranges.len(), |i| i as usize);
         let within = self.ranges.get(lo..hi)?;
         let at = within
             .partition_point(|r| r.start <= address)
             .checked_sub(1)?;
-        let owner = within.get(at)?.owner;
-        if owner == Owner::NONE {
+        self.answer(ip, within.get(at)?.owner)
+    }
+
+    /// The agency and prefix of `owner`, the owner of the range holding `ip`.
+    fn answer(&self, ip: Ipv4Addr, owner: Owner) -> Option<(&Arc<str>, IpNet)> {
+        if owner == Owner::NONE || owner == Owner::MIXED {
             return None;
         }
         let agency = self.agencies.get(owner.agency())?;
@@ -243,7 +214,7 @@ impl FlatV4 {
 
 /// The fine directory of every /16 holding more than [`DENSE`] ranges:
 /// `fine_of` by /16, and the entries themselves.
-fn fine_directory(ranges: &[Range], directory: &[u32]) -> (Vec<u32>, Vec<u32>) {
+fn fine_directory(ranges: &[Range], directory: &[u32]) -> (Vec<u32>, Vec<Fine>) {
     let mut fine_of = vec![NO_FINE; 1 << 16];
     let mut fine = Vec::new();
     for (high, slot) in fine_of.iter_mut().enumerate() {
@@ -258,12 +229,29 @@ fn fine_directory(ranges: &[Range], directory: &[u32]) -> (Vec<u32>, Vec<u32>) {
         };
         *slot = base;
         let within = ranges.get(lo as usize..hi as usize).unwrap_or_default();
+        let first_at =
+            |at: u32| lo + u32::try_from(within.partition_point(|r| r.start < at)).unwrap_or(0);
         for third in 0..256u32 {
             let at = ((high as u32) << 16) | (third << 8);
-            let first = within.partition_point(|r| r.start < at);
-            fine.push(lo + u32::try_from(first).unwrap_or(0));
+            let first = first_at(at);
+            let end = if third == 255 { hi } else { first_at(at + 256) };
+            // The range holding `at` starts at it, or is the one before.
+            let starts_here = ranges.get(first as usize).is_some_and(|r| r.start == at);
+            let holder = if starts_here {
+                first
+            } else {
+                first.saturating_sub(1)
+            };
+            let whole = match ranges.get(holder as usize) {
+                Some(range) if end <= holder + 1 => range.owner,
+                _ => Owner::MIXED,
+            };
+            fine.push(Fine { first, whole });
         }
-        fine.push(hi);
+        fine.push(Fine {
+            first: hi,
+            whole: Owner::MIXED,
+        });
     }
     (fine_of, fine)
 }
@@ -317,6 +305,8 @@ impl Flattening {
 
 #[cfg(test)]
 mod tests {
+    use std::net::IpAddr;
+
     use super::*;
 
     fn table(rows: &[(&str, &str)]) -> Arc<AllocationTable> {

@@ -1,0 +1,74 @@
+//! The owning agency of a record, from the TSO allocation table.
+//!
+//! Every record looks up one or two addresses, almost all IPv4, at random
+//! places in a table that may hold 100,000 prefixes: the cost is cache
+//! misses. IPv4 addresses go to the table's prefixes flattened into
+//! disjoint ranges ([`flat_v4`]); IPv6 addresses to the table's trie.
+
+mod flat_v4;
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use ipnet::IpNet;
+
+use flat_v4::FlatV4;
+
+use crate::allocation::AllocationTable;
+use crate::record::{Record, Value};
+use crate::ruleset::model::FieldId;
+
+/// The allocation that gave a record its agency.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgencyMatch {
+    /// The agency.
+    pub agency: Arc<str>,
+    /// The most specific prefix containing the address.
+    pub prefix: IpNet,
+    /// The address that matched.
+    pub address: IpAddr,
+    /// The field holding it.
+    pub field: FieldId,
+}
+
+/// An allocation table with its IPv4 prefixes flattened for lookup.
+pub struct Agencies {
+    table: Arc<AllocationTable>,
+    v4: FlatV4,
+}
+
+impl Agencies {
+    /// Flattens `table`'s IPv4 prefixes.
+    pub fn new(table: Arc<AllocationTable>) -> Self {
+        let v4 = FlatV4::new(&table);
+        Agencies { table, v4 }
+    }
+
+    /// The agency of the first address (in the order the ruleset defines
+    /// its address fields, e.g. `src_ip` then `dst_ip`) that lies in the
+    /// table.
+    pub fn lookup(&self, ip_fields: &[FieldId], record: &Record) -> Option<AgencyMatch> {
+        ip_fields.iter().find_map(|field| {
+            let Some(Value::Ip(address)) = record.get(*field) else {
+                return None;
+            };
+            let v4 = match address {
+                IpAddr::V4(v4) => Some(*v4),
+                IpAddr::V6(v6) => v6.to_ipv4_mapped(),
+            };
+            let (agency, prefix) = match v4 {
+                Some(v4) => self.v4.lookup(v4).map(|(a, p)| (Arc::clone(a), p))?,
+                None => self
+                    .table
+                    .lookup(*address)
+                    .map(|a| (Arc::clone(a.agency_shared()), a.prefix()))?,
+            };
+            Some(AgencyMatch {
+                agency,
+                prefix,
+                address: *address,
+                field: *field,
+            })
+        })
+    }
+}
