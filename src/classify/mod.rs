@@ -23,7 +23,7 @@ use std::sync::Arc;
 use chrono::DateTime;
 use chrono_tz::Tz;
 
-pub use agency::AgencyMatch;
+pub use agency::{Agencies, AgencyMatch};
 pub use due::Due;
 pub use incident::IncidentNumber;
 

@@ -52,23 +52,30 @@ impl Agencies {
             let Some(Value::Ip(address)) = record.get(*field) else {
                 return None;
             };
-            let v4 = match address {
-                IpAddr::V4(v4) => Some(*v4),
-                IpAddr::V6(v6) => v6.to_ipv4_mapped(),
-            };
-            let (agency, prefix) = match v4 {
-                Some(v4) => self.v4.lookup(v4).map(|(a, p)| (Arc::clone(a), p))?,
-                None => self
-                    .table
-                    .lookup(*address)
-                    .map(|a| (Arc::clone(a.agency_shared()), a.prefix()))?,
-            };
+            let (agency, prefix) = self.owner(*address)?;
             Some(AgencyMatch {
-                agency,
+                agency: Arc::clone(agency),
                 prefix,
                 address: *address,
                 field: *field,
             })
         })
+    }
+
+    /// The agency and most specific prefix of one address: IPv4 (and
+    /// IPv4-mapped IPv6) through the flattened ranges, IPv6 through the
+    /// table's trie. The same answer as [`AllocationTable::lookup`].
+    pub fn owner(&self, address: IpAddr) -> Option<(&Arc<str>, IpNet)> {
+        let v4 = match address {
+            IpAddr::V4(v4) => Some(v4),
+            IpAddr::V6(v6) => v6.to_ipv4_mapped(),
+        };
+        match v4 {
+            Some(v4) => self.v4.lookup(v4),
+            None => self
+                .table
+                .lookup(address)
+                .map(|a| (a.agency_shared(), a.prefix())),
+        }
     }
 }
