@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::Sink;
 use super::cells::CellEscaping;
-use super::csv_rows::CsvRows;
+use super::classification_csv::CsvRows;
 use crate::check::from_units;
 use crate::classify::{Classification, Classifier, Flag, format_time};
 use crate::input::Origin;
@@ -215,7 +215,7 @@ fn value_text<'a>(
 }
 
 /// Appends the output row of a classified record: a CSV row straight from
-/// borrowed text into the buffer (see [`super::csv_rows`]), or a JSON line
+/// borrowed text into the buffer (see [`super::classification_csv`]), or a JSON line
 /// through [`row`].
 pub fn write_row(
     buffer: &mut RowBuffer,
