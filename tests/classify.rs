@@ -127,7 +127,7 @@ C-5,2026-11-04T14:00:00-05:00,FS,low,scan-probe,,review,,low.scan-probe,USDA 3b(
     );
     assert_eq!(
         run.stderr.trim_end(),
-        "read 5: classified 5 (high 1, medium 1, low 2, unclassified 1); declared 2, review 1, in a policy gap 1; unallocated 0; rejected 0; skipped 0"
+        "read 5: classified 5 (high 1, medium 1, low 2, unclassified 1); declared 2, review 1, in a policy gap 1, missing a deciding value 0; unallocated 0; rejected 0; skipped 0"
     );
 }
 
@@ -560,6 +560,7 @@ fn every_category_and_declaration_reason_classifies_as_the_policy_says_csv() {
             declared: 35,
             review: 2,
             in_gap: 2,
+            missing_value: 0,
             unallocated: 1,
             rejected: 0,
             skipped: 0,
@@ -847,6 +848,9 @@ P-4,2026-11-03 08:30,helpdesk,personal-theft,500,\n";
         (rows[3]["level"].as_str(), rows[3]["flags"].as_str()),
         ("medium", "")
     );
+    // The summary counts them apart from the gaps: two questions for a person.
+    let s = summary(&run.stderr);
+    assert_eq!((s.missing_value, s.in_gap), (2, 0), "{}", run.stderr);
 }
 
 // ---------------------------------------------------------------------------

@@ -58,6 +58,7 @@ pub struct Summary {
     pub declared: u64,
     pub review: u64,
     pub in_gap: u64,
+    pub missing_value: u64,
     pub unallocated: u64,
     pub rejected: u64,
     pub skipped: u64,
@@ -65,7 +66,7 @@ pub struct Summary {
 
 pub fn summary(stderr: &str) -> Summary {
     let pattern = regex::Regex::new(
-        r"(?m)^read (\d+): classified (\d+) \(([^)]*)\); declared (\d+), review (\d+), in a policy gap (\d+); unallocated (\d+); rejected (\d+); skipped (\d+)$",
+        r"(?m)^read (\d+): classified (\d+) \(([^)]*)\); declared (\d+), review (\d+), in a policy gap (\d+), missing a deciding value (\d+); unallocated (\d+); rejected (\d+); skipped (\d+)$",
     )
     .expect("a valid pattern");
     let found = pattern
@@ -86,9 +87,10 @@ pub fn summary(stderr: &str) -> Summary {
         declared: n(4),
         review: n(5),
         in_gap: n(6),
-        unallocated: n(7),
-        rejected: n(8),
-        skipped: n(9),
+        missing_value: n(7),
+        unallocated: n(8),
+        rejected: n(9),
+        skipped: n(10),
     };
     assert_eq!(
         summary.read,

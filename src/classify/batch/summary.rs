@@ -19,6 +19,10 @@ pub struct Summary {
     pub review: u64,
     /// Records in a policy gap.
     pub in_gap: u64,
+    /// Records lacking the value of a field that decides between criteria
+    /// of different levels (flagged `missing:`): like a gap, a question the
+    /// policy leaves to a person.
+    pub missing_value: u64,
     /// Records with addresses none of which is allocated.
     pub unallocated: u64,
     /// Records rejected.
@@ -37,12 +41,13 @@ impl Summary {
             .collect::<Vec<_>>()
             .join(", ");
         format!(
-            "read {}: classified {} ({levels}); declared {}, review {}, in a policy gap {}; unallocated {}; rejected {}; skipped {}",
+            "read {}: classified {} ({levels}); declared {}, review {}, in a policy gap {}, missing a deciding value {}; unallocated {}; rejected {}; skipped {}",
             self.read,
             self.classified,
             self.declared,
             self.review,
             self.in_gap,
+            self.missing_value,
             self.unallocated,
             self.rejected,
             self.skipped
@@ -64,6 +69,7 @@ impl Summary {
         self.declared += counts.declared;
         self.review += counts.review;
         self.in_gap += counts.in_gap;
+        self.missing_value += counts.missing_value;
         self.unallocated += counts.unallocated;
         self.skipped += counts.skipped;
     }

@@ -71,6 +71,8 @@ pub(super) struct Counts {
     pub review: u64,
     /// In a policy gap.
     pub in_gap: u64,
+    /// Lacking the value that decides between criteria.
+    pub missing_value: u64,
     /// Unallocated.
     pub unallocated: u64,
     /// Skipped.
@@ -237,6 +239,13 @@ impl Worker<'_, '_, '_> {
         }
         if outcome.flags.iter().any(|f| matches!(f, Flag::Gap(_))) {
             counts.in_gap += 1;
+        }
+        if outcome
+            .flags
+            .iter()
+            .any(|f| matches!(f, Flag::Missing { .. }))
+        {
+            counts.missing_value += 1;
         }
         if outcome.flags.contains(&Flag::Unallocated) {
             counts.unallocated += 1;
