@@ -202,3 +202,103 @@ pub fn render_all(diagnostics: &Diagnostics, sources: &SourceMap) {
 pub fn fuzz_ruleset_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz_targets/ruleset.yaml")
 }
+
+/// Classifies `bytes` as a canonical CSV twice and checks that both give
+/// the same rows and rejects: once as `docket classify` does (the batch
+/// runner, whose mapping reads common spellings without the general value
+/// parser and whose rows are encoded straight into bytes), once through the
+/// general path (the item reader, `Mapper::map`, `classification::row`,
+/// `RowBuffer::write`). The fast paths must be exactly the general ones.
+pub fn batch_matches_general(classifier: &Classifier<'_>, bytes: &[u8]) {
+    use docket::classify::batch::{Batch, Hooks};
+    use docket::output::cells::CellEscaping;
+    use docket::output::classification::{RowBuffer, RowFormat, RowWriter};
+    use docket::output::{Destination, Sink};
+
+    let ruleset = classifier.ruleset();
+    let dir = std::env::temp_dir().join(format!("docket-fuzz-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    let input = dir.join("input.csv");
+    let output = dir.join("rows.csv");
+    std::fs::write(&input, bytes).expect("the input is written");
+
+    // As `docket classify` runs.
+    let mut batch_rejects = Vec::new();
+    let batch = Batch {
+        classifier,
+        inputs: std::slice::from_ref(&input),
+        format: Some(InputFormat::Csv),
+        options: read_options(ruleset),
+        strict: false,
+        threads: 1,
+        escaping: CellEscaping::Neutralise,
+    };
+    let sink = Sink::open(&Destination::File(output.clone())).expect("the output opens");
+    let mut rows = RowWriter::new(sink, RowFormat::Csv).expect("the header is written");
+    let mut on_reject = |r: &input::Reject| {
+        batch_rejects.push((r.origin.line, r.reason.clone()));
+        Ok(())
+    };
+    let mut hooks = Hooks {
+        on_reject: &mut on_reject,
+        on_warning: &mut |_| {},
+        on_progress: &mut |_, _| {},
+    };
+    let Ok(summary) = batch.run(&mut rows, RowFormat::Csv, &mut hooks) else {
+        return;
+    };
+    rows.finish().expect("the rows are written");
+    let batch_bytes = std::fs::read(&output).expect("the rows are read back");
+
+    // Through the general path.
+    let name: Arc<str> = Arc::from(input.display().to_string());
+    let reader = Box::new(Cursor::new(bytes.to_vec()));
+    let Ok(items) = input::from_reader(reader, name, InputFormat::Csv, &read_options(ruleset))
+    else {
+        panic!("the batch read an input the item reader refuses");
+    };
+    let mapper = Mapper::new(ruleset, InputFormat::Csv).expect("canonical CSV needs no mapping");
+    let mut record = Record::with_fields(ruleset.fields.len());
+    let mut general = RowBuffer::new(RowFormat::Csv, CellEscaping::Neutralise);
+    let mut general_rejects = Vec::new();
+    let mut header = Vec::new();
+    {
+        let sink = Sink::open(&Destination::File(output.clone())).expect("the output opens");
+        let writer = RowWriter::new(sink, RowFormat::Csv).expect("the header is written");
+        writer.finish().expect("the header is written");
+        header.extend(std::fs::read(&output).expect("the header is read back"));
+    }
+    for item in items {
+        match item {
+            Err(_) => return,
+            Ok(Item::Skipped { .. }) => {}
+            Ok(Item::Rejected(r)) => general_rejects.push((r.origin.line, r.reason)),
+            Ok(Item::Record(raw)) => match mapper.map(&raw, &mut record) {
+                Err(reason) => general_rejects.push((raw.origin.line, reason)),
+                Ok(()) => {
+                    let outcome = classifier.classify(&mut record, &raw.origin.to_string());
+                    let row =
+                        classification::row(classifier, &record, &outcome, &raw.origin, false);
+                    general.write(&row).expect("a row encodes");
+                }
+            },
+        }
+    }
+    header.extend_from_slice(general.bytes());
+    assert_eq!(
+        batch_rejects, general_rejects,
+        "the batch and the general path reject differently"
+    );
+    if batch_bytes != header {
+        panic!(
+            "the batch and the general path write different rows:\nbatch:\n{}\ngeneral:\n{}",
+            String::from_utf8_lossy(&batch_bytes),
+            String::from_utf8_lossy(&header)
+        );
+    }
+    assert_eq!(
+        summary.read,
+        summary.classified + summary.rejected + summary.skipped,
+        "records lost"
+    );
+}
