@@ -5,6 +5,7 @@
 //! problem with its location, and returns a [`Ruleset`] whose names are all
 //! resolved.
 
+mod enumeration;
 pub mod load;
 pub mod lower;
 pub mod model;

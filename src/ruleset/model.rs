@@ -14,7 +14,9 @@ use chrono_tz::Tz;
 
 use crate::condition::Condition;
 use crate::record::Value;
-use crate::source::{SourceMap, Span, Spanned};
+use crate::source::{SourceMap, Spanned};
+
+pub use super::enumeration::{EnumSpec, EnumValue};
 
 macro_rules! index_type {
     ($(#[$doc:meta] $name:ident),* $(,)?) => {$(
@@ -318,114 +320,6 @@ impl FieldType {
     pub fn is_numeric(&self) -> bool {
         matches!(self, FieldType::Integer | FieldType::Money)
     }
-}
-
-/// The codes of an enumeration.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EnumSpec {
-    /// The codes, in definition order.
-    pub values: Vec<EnumValue>,
-    /// Other spellings (lowercased) and the code index they stand for.
-    pub aliases: Vec<(String, u32)>,
-    /// The codes as written, bucketed by length in bytes, each with the
-    /// index [`lookup`](Self::lookup) gives it (the first code equal to it
-    /// ignoring ASCII case): a cell spelled exactly as the ruleset spells it
-    /// is found by comparing it with the few codes of its length, first by
-    /// [`spelling_key`] (which decides codes of up to 16 bytes without a
-    /// string comparison).
-    exact: Vec<Vec<ExactCode>>,
-}
-
-/// A code as written, with its [`spelling_key`] and its index.
-type ExactCode = ((u64, u64), Box<str>, u32);
-
-/// The first and last eight bytes of `text` (all of it, zero-padded, when
-/// shorter): two texts of the same length up to 16 bytes are equal exactly
-/// when their keys are.
-fn spelling_key(text: &str) -> (u64, u64) {
-    let bytes = text.as_bytes();
-    match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
-        (Some(head), Some(tail)) => (u64::from_le_bytes(*head), u64::from_le_bytes(*tail)),
-        _ => {
-            let short = bytes
-                .iter()
-                .rev()
-                .fold(0u64, |key, b| (key << 8) | u64::from(*b));
-            (short, short)
-        }
-    }
-}
-
-impl EnumSpec {
-    /// An enumeration of `values`, with `aliases` (lowercased) for them.
-    pub fn new(values: Vec<EnumValue>, aliases: Vec<(String, u32)>) -> Self {
-        let mut exact: Vec<Vec<ExactCode>> = Vec::new();
-        for value in &values {
-            let first = values
-                .iter()
-                .position(|v| v.code.eq_ignore_ascii_case(&value.code))
-                .and_then(|i| u32::try_from(i).ok());
-            let len = value.code.len();
-            if exact.len() <= len {
-                exact.resize_with(len + 1, Vec::new);
-            }
-            if let (Some(first), Some(bucket)) = (first, exact.get_mut(len)) {
-                if !bucket.iter().any(|(_, code, _)| **code == *value.code) {
-                    let key = spelling_key(&value.code);
-                    bucket.push((key, value.code.as_str().into(), first));
-                }
-            }
-        }
-        EnumSpec {
-            values,
-            aliases,
-            exact,
-        }
-    }
-
-    /// The index of a code or alias, ignoring case.
-    pub fn lookup(&self, text: &str) -> Option<u32> {
-        let text = crate::record::trim(text);
-        let exact = self.exact.get(text.len()).and_then(|bucket| {
-            let key = spelling_key(text);
-            bucket
-                .iter()
-                .find(|(k, code, _)| *k == key && (text.len() <= 16 || **code == *text))
-                .map(|(_, _, index)| *index)
-        });
-        if exact.is_some() {
-            return exact;
-        }
-        self.values
-            .iter()
-            .position(|v| v.code.eq_ignore_ascii_case(text))
-            .and_then(|i| u32::try_from(i).ok())
-            .or_else(|| {
-                let lower = text.to_lowercase();
-                self.aliases
-                    .iter()
-                    .find(|(alias, _)| *alias == lower)
-                    .map(|(_, i)| *i)
-            })
-    }
-
-    /// The code at an index.
-    pub fn code(&self, index: u32) -> &str {
-        self.values
-            .get(index as usize)
-            .map_or("?", |v| v.code.as_str())
-    }
-}
-
-/// One code of an enumeration.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EnumValue {
-    /// The code, e.g. `break-in`.
-    pub code: String,
-    /// Its meaning.
-    pub title: Option<String>,
-    /// Where it is defined.
-    pub span: Span,
 }
 
 /// A named list of values.
@@ -809,84 +703,4 @@ pub struct Expectation {
     pub flags: Option<Vec<Spanned<String>>>,
     /// Deadline id to status.
     pub findings: Vec<(Spanned<String>, Spanned<String>)>,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    fn spec(codes: &[&str]) -> EnumSpec {
-        let values = codes
-            .iter()
-            .map(|code| EnumValue {
-                code: (*code).to_owned(),
-                title: None,
-                span: Span::default(),
-            })
-            .collect();
-        EnumSpec::new(values, vec![("alias one".to_owned(), 0)])
-    }
-
-    /// `lookup` as it reads without the exact-spelling buckets.
-    fn plain_lookup(spec: &EnumSpec, text: &str) -> Option<u32> {
-        let text = text.trim();
-        spec.values
-            .iter()
-            .position(|v| v.code.eq_ignore_ascii_case(text))
-            .and_then(|i| u32::try_from(i).ok())
-            .or_else(|| {
-                let lower = text.to_lowercase();
-                spec.aliases
-                    .iter()
-                    .find(|(alias, _)| *alias == lower)
-                    .map(|(_, i)| *i)
-            })
-    }
-
-    const CODES: &[&str] = &[
-        "ids",
-        "isp",
-        "oig",
-        "IDS",
-        "scan-probe",
-        "malware",
-        "critical-compromise",
-        "critical-compromisf",
-        "unauthorized-device",
-        "misuse-unauthorized-service",
-        "abcdefgh",
-        "abcdefghi",
-        "",
-    ];
-
-    #[test]
-    fn codes_are_found_as_without_the_buckets() {
-        let spec = spec(CODES);
-        for text in CODES.iter().copied().chain([
-            "Scan-Probe",
-            " ids ",
-            "alias ONE",
-            "critical-compromiss",
-            "x",
-        ]) {
-            assert_eq!(spec.lookup(text), plain_lookup(&spec, text), "{text:?}");
-        }
-    }
-
-    proptest! {
-        #[test]
-        fn near_spellings_are_found_as_without_the_buckets(
-            code in proptest::sample::select(CODES),
-            at in 0usize..32,
-            with in "[a-zA-Z -]",
-        ) {
-            let spec = spec(CODES);
-            let mut text = code.to_owned();
-            if at < text.len() {
-                text.replace_range(at..=at, &with);
-            }
-            prop_assert_eq!(spec.lookup(&text), plain_lookup(&spec, &text));
-        }
-    }
 }
