@@ -2,7 +2,7 @@
 //! and applies them: batch classification of IDS exports and complaints,
 //! compliance audits of incident histories, and CI for rule changes.
 //!
-//! The library is usable without the command line: [`ruleset::load`] reads
+//! The library is usable without the command line: [`ruleset::load()`] reads
 //! and resolves a ruleset, [`check::analyse`] finds policy gaps and dead
 //! rules, and the classification and audit engines apply it.
 

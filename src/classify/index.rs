@@ -2,9 +2,9 @@
 //! only against the rules that can match it.
 //!
 //! Each condition is expanded into terms, the ways of satisfying it (see
-//! [`Term`]). Every field some term restricts gets a table: for each key of
+//! `Term`). Every field some term restricts gets a table: for each key of
 //! the field (absent, each enumeration code or boolean, or "present"; see
-//! [`Keying`]) the set of terms that may still be met. A record's
+//! `Keying`) the set of terms that may still be met. A record's
 //! candidate terms are the intersection of its keys' sets, one machine
 //! word per 64 terms. A term that is nothing more than such key tests is
 //! exact: meeting it decides the condition without evaluating anything;

@@ -215,7 +215,7 @@ fn value_text<'a>(
 }
 
 /// Appends the output row of a classified record: a CSV row straight from
-/// borrowed text into the buffer (see [`super::classification_csv`]), or a JSON line
+/// borrowed text into the buffer (see `classification_csv.rs`), or a JSON line
 /// through [`row`].
 pub fn write_row(
     buffer: &mut RowBuffer,

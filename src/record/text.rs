@@ -32,8 +32,8 @@ impl Text {
         }
     }
 
-    /// Text held in `buffer`, whose allocation [`into_buffer`]
-    /// (Self::into_buffer) gives back for reuse.
+    /// Text held in `buffer`, whose allocation
+    /// [`into_buffer`](Self::into_buffer) gives back for reuse.
     pub(super) fn from_buffer(buffer: String) -> Self {
         Text(Repr::Buffer(buffer))
     }

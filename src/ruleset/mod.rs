@@ -1,7 +1,7 @@
 //! Rulesets: the YAML format, loading, and the typed model.
 //!
 //! A ruleset is a directory with a root `ruleset.yaml` (or a single file)
-//! that may include other files. [`load`] reads them all, reports every
+//! that may include other files. [`load()`] reads them all, reports every
 //! problem with its location, and returns a [`Ruleset`] whose names are all
 //! resolved.
 
