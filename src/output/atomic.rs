@@ -71,8 +71,11 @@ impl Sink {
                     (Box::new(file), Some((temporary, target)))
                 }
                 Err(error) if error.kind() == io::ErrorKind::NotFound => {
-                    let (temporary, file) = create_temporary(target)?;
-                    (Box::new(file), Some((temporary, target.clone())))
+                    // A dangling link names the file to create, as a shell's
+                    // `>` would treat it; the link stays.
+                    let target = dangling_link_target(target).unwrap_or_else(|| target.clone());
+                    let (temporary, file) = create_temporary(&target)?;
+                    (Box::new(file), Some((temporary, target)))
                 }
                 Err(error) => return Err(error),
             },
@@ -111,6 +114,17 @@ impl Drop for Sink {
             let _ = std::fs::remove_file(temporary);
         }
     }
+}
+
+/// Where a symbolic link that points at nothing (yet) points, resolved
+/// against the link's directory when relative; `None` when `path` is not a
+/// symbolic link.
+fn dangling_link_target(path: &Path) -> Option<PathBuf> {
+    let points_to = fs::read_link(path).ok()?;
+    Some(match path.parent() {
+        Some(directory) if points_to.is_relative() => directory.join(points_to),
+        _ => points_to,
+    })
 }
 
 /// Creates the temporary file that will be renamed over `target`, in the
@@ -198,6 +212,25 @@ mod tests {
                 .is_symlink()
         );
         assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_dangling_symlink_gets_its_file_created_and_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink("real.csv", &link).unwrap();
+        let mut sink = Sink::open(&Destination::File(link.clone())).unwrap();
+        sink.write_all(b"new").unwrap();
+        sink.commit().unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        let real = dir.path().join("real.csv");
+        assert_eq!(std::fs::read_to_string(real).unwrap(), "new");
     }
 
     #[cfg(unix)]
