@@ -41,18 +41,6 @@ impl AllocationTableBuilder {
         self.insert_entry(prefix, agency, None, None, None)
     }
 
-    /// Like [`insert`](Self::insert), also recording the sub-organisation and
-    /// contact; empty (or whitespace-only) values count as absent.
-    pub fn insert_with_details(
-        &mut self,
-        prefix: IpNet,
-        agency: &str,
-        sub_organization: Option<&str>,
-        contact: Option<&str>,
-    ) -> Result<(), InsertError> {
-        self.insert_entry(prefix, agency, sub_organization, contact, None)
-    }
-
     /// Inserts a row read from line `line` of a table file.
     pub(crate) fn insert_from_line(
         &mut self,

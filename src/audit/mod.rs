@@ -19,7 +19,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use crate::allocation::AllocationTable;
 use crate::calendar::FiscalQuarter;
 use crate::classify::Classifier;
-use crate::record::{Record, Value};
+use crate::record::Record;
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::EventId;
 
@@ -413,14 +413,3 @@ impl Audit {
     }
 }
 
-/// An attribute of an incident as text (empty if absent).
-pub fn attribute_text(ruleset: &Ruleset, attributes: &Record, name: &str) -> String {
-    match ruleset.field_id(name) {
-        Some(f) => match attributes.get(f) {
-            Some(Value::Str(s)) => s.to_string(),
-            Some(v) => crate::condition::trace::value_text(ruleset, f, Some(v)),
-            None => String::new(),
-        },
-        None => String::new(),
-    }
-}

@@ -388,12 +388,3 @@ pub(crate) fn read_line_limited<R: BufRead + ?Sized>(
     }
 }
 
-/// Reads everything (for tests).
-pub fn read_to_items(
-    path: &Path,
-    format: Option<InputFormat>,
-    options: &ReadOptions,
-) -> Result<Vec<Item>, InputError> {
-    let (stream, _) = open(path, format, options)?;
-    stream.collect()
-}
