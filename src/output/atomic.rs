@@ -146,6 +146,13 @@ fn create_temporary(target: &Path) -> io::Result<(PathBuf, File)> {
 mod tests {
     use super::*;
 
+    /// Opens `path` as a file output, writes `bytes` and commits.
+    fn write_whole(path: &Path, bytes: &[u8]) {
+        let mut sink = Sink::open(&Destination::File(path.to_path_buf())).unwrap();
+        sink.write_all(bytes).unwrap();
+        sink.commit().unwrap();
+    }
+
     #[test]
     fn file_appears_only_on_commit() {
         let dir = tempfile::tempdir().unwrap();
@@ -185,9 +192,7 @@ mod tests {
             let fifo = fifo.clone();
             std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
         };
-        let mut sink = Sink::open(&Destination::File(fifo.clone())).unwrap();
-        sink.write_all(b"through the pipe\n").unwrap();
-        sink.commit().unwrap();
+        write_whole(&fifo, b"through the pipe\n");
         assert_eq!(reader.join().unwrap(), "through the pipe\n");
         let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
         assert!(kind.is_fifo(), "the FIFO was replaced by {kind:?}");
@@ -202,9 +207,7 @@ mod tests {
         let link = dir.path().join("link.csv");
         std::fs::write(&real, "old").unwrap();
         std::os::unix::fs::symlink(&real, &link).unwrap();
-        let mut sink = Sink::open(&Destination::File(link.clone())).unwrap();
-        sink.write_all(b"new").unwrap();
-        sink.commit().unwrap();
+        write_whole(&link, b"new");
         assert!(
             std::fs::symlink_metadata(&link)
                 .unwrap()
@@ -220,9 +223,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let link = dir.path().join("link.csv");
         std::os::unix::fs::symlink("real.csv", &link).unwrap();
-        let mut sink = Sink::open(&Destination::File(link.clone())).unwrap();
-        sink.write_all(b"new").unwrap();
-        sink.commit().unwrap();
+        write_whole(&link, b"new");
         assert!(
             std::fs::symlink_metadata(&link)
                 .unwrap()
@@ -241,9 +242,7 @@ mod tests {
         let target = dir.path().join("out.csv");
         std::fs::write(&target, "old").unwrap();
         std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
-        let mut sink = Sink::open(&Destination::File(target.clone())).unwrap();
-        sink.write_all(b"new").unwrap();
-        sink.commit().unwrap();
+        write_whole(&target, b"new");
         let mode = std::fs::metadata(&target).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o640);
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
