@@ -11,7 +11,7 @@ use chrono::{DateTime, FixedOffset};
 
 use super::{InputFormat, RawFields, RawRecord};
 use crate::diagnostic::suggest;
-use crate::record::timestamp::{Fixed, parse_fixed, resolve_naive};
+use crate::record::timestamp::read_fixed;
 use crate::record::{Record, Value, parse_dotted_quad, parse_value};
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::{FieldDef, FieldId, FieldType, Mapping, Stage};
@@ -191,10 +191,7 @@ impl<'r> Mapper<'r> {
     /// local times skipped or repeated in the ruleset's zone (whose error
     /// `parse_value` gives).
     fn fixed_time(&self, text: &str) -> Option<DateTime<FixedOffset>> {
-        match parse_fixed(text)? {
-            Fixed::Offset(t) => Some(t),
-            Fixed::Naive(naive) => resolve_naive(self.ruleset.meta.timezone.value, naive).ok(),
-        }
+        read_fixed(text, self.ruleset.meta.timezone.value)?.ok()
     }
 
     /// Sets each named field that has a value.

@@ -178,6 +178,20 @@ fn uniform_local_day(tz: Tz, date: NaiveDate) -> Option<i32> {
         .then_some(first)
 }
 
+/// A timestamp in one of the spellings [`parse_fixed`] reads, resolved in
+/// `tz` when it has no offset; `None` for any other spelling. The fast
+/// path that [`parse_timestamp`](super::value::parse_timestamp) and the
+/// mapping of CSV cells share.
+pub fn read_fixed(
+    text: &str,
+    tz: Tz,
+) -> Option<Result<DateTime<FixedOffset>, crate::calendar::LocalTimeError>> {
+    Some(match parse_fixed(text)? {
+        Fixed::Offset(t) => Ok(t),
+        Fixed::Naive(naive) => resolve_naive(tz, naive),
+    })
+}
+
 /// The instant at which the wall clocks of `tz` show `naive`, as
 /// [`crate::calendar::resolve_local`] gives it (with its offset fixed), but
 /// through a per-thread cache of the offset of each local day without a

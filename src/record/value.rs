@@ -248,12 +248,8 @@ pub fn parse_ip(text: &str) -> Option<IpAddr> {
 /// `MM/DD/YY-HH:MM:SS.f`, or a bare date (midnight).
 pub fn parse_timestamp(text: &str, tz: Tz) -> Result<DateTime<FixedOffset>, ValueError> {
     let text = trim(text);
-    match super::timestamp::parse_fixed(text) {
-        Some(super::timestamp::Fixed::Offset(t)) => return Ok(t),
-        Some(super::timestamp::Fixed::Naive(naive)) => {
-            return Ok(super::timestamp::resolve_naive(tz, naive)?);
-        }
-        None => {}
+    if let Some(fixed) = super::timestamp::read_fixed(text, tz) {
+        return Ok(fixed?);
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok(t);
