@@ -5,14 +5,12 @@
 //! constants, then ordered rules on the partly built record (the first rule
 //! that matches sets each field still absent).
 
-use std::net::IpAddr;
-
 use chrono::{DateTime, FixedOffset};
 
 use super::{InputFormat, RawFields, RawRecord};
 use crate::diagnostic::suggest;
 use crate::record::timestamp::read_fixed;
-use crate::record::{Record, Value, parse_dotted_quad, parse_value};
+use crate::record::{Record, Value, parse_ip, parse_value};
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::{FieldDef, FieldId, FieldType, Mapping, Stage};
 
@@ -167,8 +165,8 @@ impl<'r> Mapper<'r> {
                     }
                 }
                 FieldType::Ip => {
-                    if let Some(v4) = parse_dotted_quad(text) {
-                        record.set(field, Some(Value::Ip(IpAddr::V4(v4))));
+                    if let Some(ip) = parse_ip(text) {
+                        record.set(field, Some(Value::Ip(ip)));
                         continue;
                     }
                 }

@@ -5,7 +5,6 @@ mod text;
 pub mod timestamp;
 mod value;
 
-pub use ipv4::parse_dotted_quad;
 pub use text::Text;
 
 pub use value::{
