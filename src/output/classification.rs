@@ -179,14 +179,10 @@ pub fn field_text(ruleset: &Ruleset, record: &Record, name: &str) -> String {
     let Some(id) = ruleset.field_id(name) else {
         return String::new();
     };
-    match (record.get(id), &ruleset.field(id).ty) {
-        (None, _) => String::new(),
-        (Some(Value::Enum(i)), FieldType::Enum(spec)) => spec.code(*i).to_owned(),
-        (Some(value), _) => {
-            let mut out = String::new();
-            value_text(ruleset, id, value, &mut out).to_owned()
-        }
-    }
+    let mut scratch = String::new();
+    record.get(id).map_or_else(String::new, |value| {
+        value_text(ruleset, id, value, &mut scratch).to_owned()
+    })
 }
 
 /// A field's value as output shows it, borrowed from the record or the
