@@ -107,6 +107,13 @@ impl<'r> Auditor<'r> {
         self.classifier.ruleset()
     }
 
+    /// The classifier it derives incidents' levels and agencies with, for a
+    /// caller that also classifies records (rule tests), so the ruleset is
+    /// compiled once.
+    pub fn classifier(&self) -> &Classifier<'r> {
+        &self.classifier
+    }
+
     /// Audits every incident as of `as_of`, and the granted exceptions.
     pub fn audit(
         &self,
@@ -412,4 +419,3 @@ impl Audit {
         self.evaluations.iter().any(|(_, e)| e.status == status)
     }
 }
-

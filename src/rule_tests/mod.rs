@@ -92,8 +92,8 @@ pub fn run(
     allocations: Option<Arc<AllocationTable>>,
     filter: Option<&str>,
 ) -> TestRun {
-    let classifier = Classifier::new(ruleset, allocations.clone());
     let auditor = Auditor::new(ruleset, allocations);
+    let classifier = auditor.classifier();
     let filter = filter.map(str::to_lowercase);
     let mut run = TestRun::default();
     for (index, test) in ruleset.tests.iter().enumerate() {
@@ -104,8 +104,7 @@ pub fn run(
             run.filtered_out += 1;
             continue;
         }
-        run.results
-            .push(run_one(&classifier, &auditor, index, test));
+        run.results.push(run_one(classifier, &auditor, index, test));
     }
     run
 }
