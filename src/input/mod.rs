@@ -387,4 +387,3 @@ pub(crate) fn read_line_limited<R: BufRead + ?Sized>(
         }
     }
 }
-
