@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use csv::ByteRecord;
 
-use super::table::{CsvStep, TableReader};
+use super::table::TableReader;
 use super::{InputError, InputFormat, Item, ItemStream, ReadOptions, open_reader, stream};
 
 /// A chunk of rows of one input.
@@ -24,7 +24,7 @@ pub struct Chunk {
     pub header: Option<Arc<[String]>>,
     records: Vec<ByteRecord>,
     len: usize,
-    /// The items of a chunk of another format (or of one unreadable CSV row).
+    /// The items of a chunk of another format.
     pub items: Vec<Item>,
 }
 
@@ -56,7 +56,7 @@ pub struct ChunkReader {
     source: Source,
     format: InputFormat,
     name: Arc<str>,
-    /// Read but not yet handed out: an unreadable CSV row, or an error.
+    /// Read but not yet handed out: an error met after some rows of a chunk.
     pending: Option<Result<Item, InputError>>,
     bytes: Arc<AtomicU64>,
 }
@@ -136,15 +136,11 @@ impl ChunkReader {
                     }
                     let step = match chunk.records.get_mut(chunk.len) {
                         Some(record) => table.read_into(record),
-                        None => Ok(CsvStep::End),
+                        None => Ok(false),
                     };
                     match step {
-                        Ok(CsvStep::Row) => chunk.len += 1,
-                        Ok(CsvStep::End) => break,
-                        Ok(CsvStep::Rejected(reject)) => {
-                            self.pending = Some(Ok(Item::Rejected(reject)));
-                            break;
-                        }
+                        Ok(true) => chunk.len += 1,
+                        Ok(false) => break,
                         Err(e) => {
                             self.pending = Some(Err(e));
                             break;
