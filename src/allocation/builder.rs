@@ -25,6 +25,10 @@ pub struct AllocationTableBuilder {
     /// Many prefixes share an agency (and contact), so each distinct string
     /// is stored once and shared.
     strings: HashSet<Arc<str>>,
+    /// The strings interned last. A table lists a unit's prefixes together,
+    /// so a row mostly repeats the agency and sub-organization of the row
+    /// before it; comparing with these first saves hashing both.
+    recent: [Option<Arc<str>>; 2],
 }
 
 impl AllocationTableBuilder {
@@ -104,11 +108,19 @@ impl AllocationTableBuilder {
     }
 
     fn intern(&mut self, s: &str) -> Arc<str> {
-        if let Some(shared) = self.strings.get(s) {
-            return Arc::clone(shared);
+        if let Some(recent) = self.recent.iter().flatten().find(|r| &***r == s) {
+            return Arc::clone(recent);
         }
-        let shared: Arc<str> = Arc::from(s);
-        self.strings.insert(Arc::clone(&shared));
+        let shared = match self.strings.get(s) {
+            Some(shared) => Arc::clone(shared),
+            None => {
+                let shared: Arc<str> = Arc::from(s);
+                self.strings.insert(Arc::clone(&shared));
+                shared
+            }
+        };
+        self.recent.rotate_right(1);
+        self.recent[0] = Some(Arc::clone(&shared));
         shared
     }
 

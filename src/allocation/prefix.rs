@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 
 use super::error::PrefixProblem;
-use crate::record::trim;
+use crate::record::{parse_dotted_quad, trim};
 
 /// Parses `10.0.0.0/8`, `2600:1200::/24`, or a bare address (a host route,
 /// /32 or /128). Whitespace around the address and the length is ignored.
@@ -23,9 +23,14 @@ pub(crate) fn parse_prefix(text: &str) -> Result<IpNet, PrefixProblem> {
     if addr_text.is_empty() {
         return Err(PrefixProblem::MissingAddress);
     }
-    let addr: IpAddr = addr_text
-        .parse()
-        .map_err(|_| PrefixProblem::BadAddress(addr_text.to_owned()))?;
+    // Tables are mostly IPv4: the dotted-quad reader accepts exactly what
+    // std's parser accepts, in a fraction of its time.
+    let addr: IpAddr = match parse_dotted_quad(addr_text) {
+        Some(v4) => IpAddr::V4(v4),
+        None => addr_text
+            .parse()
+            .map_err(|_| PrefixProblem::BadAddress(addr_text.to_owned()))?,
+    };
     let (family, max) = match addr {
         IpAddr::V4(_) => ("IPv4", 32),
         IpAddr::V6(_) => ("IPv6", 128),

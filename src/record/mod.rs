@@ -5,6 +5,8 @@ mod text;
 pub mod timestamp;
 mod value;
 
+/// Also reads the allocation table's IPv4 prefixes.
+pub(crate) use ipv4::parse_dotted_quad;
 pub use text::Text;
 
 pub use value::{
