@@ -58,6 +58,7 @@ impl Inputs {
             file,
             source: self.sources.file(file),
             diagnostics: &mut self.diagnostics,
+            regexes: Default::default(),
         };
         Some((node, cx))
     }

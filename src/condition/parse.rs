@@ -348,11 +348,13 @@ fn parse_operator(
         "matches" => {
             let mut regexes = Vec::new();
             for (pattern, span) in texts(cx, operand, name)? {
-                match RegexBuilder::new(&pattern)
-                    .case_insensitive(true)
-                    .size_limit(REGEX_SIZE_LIMIT)
-                    .build()
-                {
+                let built = cx.regexes.get_or_build(&pattern, |pattern| {
+                    RegexBuilder::new(pattern)
+                        .case_insensitive(true)
+                        .size_limit(REGEX_SIZE_LIMIT)
+                        .build()
+                });
+                match built {
                     Ok(re) => regexes.push(re),
                     Err(error) => {
                         cx.report(

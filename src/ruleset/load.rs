@@ -85,6 +85,7 @@ fn load_root(root_path: PathBuf, given: Option<Vec<u8>>) -> Result<Ruleset, Load
             file: *file,
             source,
             diagnostics: &mut diagnostics,
+            regexes: Default::default(),
         };
         if matches!(node.kind, NodeKind::Null) && index > 0 {
             continue; // an empty included file contributes nothing
@@ -103,6 +104,7 @@ fn load_root(root_path: PathBuf, given: Option<Vec<u8>>) -> Result<Ruleset, Load
             file: *file,
             source: sources.file(*file),
             diagnostics: &mut diagnostics,
+            regexes: Default::default(),
         };
         rules.read_file(&mut cx, reader);
     }
@@ -244,6 +246,7 @@ fn include_targets(
         file,
         source: sources.file(file),
         diagnostics,
+        regexes: Default::default(),
     };
     cx.one_or_many(list)
         .iter()

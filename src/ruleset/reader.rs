@@ -23,6 +23,33 @@ pub struct Cx<'a> {
     pub source: &'a SourceFile,
     /// Where diagnostics go.
     pub diagnostics: &'a mut Diagnostics,
+    /// The regular expressions compiled so far in this file.
+    pub regexes: RegexCache,
+}
+
+/// Compiled regular expressions by pattern. A file that reuses a condition
+/// through a YAML alias (the USDA mappings share their IDS rules between
+/// Suricata and Snort, and one exception list among five rules) would
+/// otherwise compile its patterns once per use, and compiling is most of
+/// the time a ruleset takes to load.
+#[derive(Debug, Default)]
+pub struct RegexCache(std::collections::HashMap<String, regex::Regex>);
+
+impl RegexCache {
+    /// The compiled `pattern`, built by `build` the first time; a pattern
+    /// that fails is not remembered, so each use reports its error.
+    pub fn get_or_build<E>(
+        &mut self,
+        pattern: &str,
+        build: impl FnOnce(&str) -> Result<regex::Regex, E>,
+    ) -> Result<regex::Regex, E> {
+        if let Some(regex) = self.0.get(pattern) {
+            return Ok(regex.clone());
+        }
+        let regex = build(pattern)?;
+        self.0.insert(pattern.to_owned(), regex.clone());
+        Ok(regex)
+    }
 }
 
 impl Cx<'_> {
