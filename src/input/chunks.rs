@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use csv::ByteRecord;
 
-use super::table::TableReader;
+use super::table::{CsvStep, TableReader};
 use super::{InputError, InputFormat, Item, ItemStream, ReadOptions, open_reader, stream};
 
 /// A chunk of rows of one input.
@@ -24,7 +24,7 @@ pub struct Chunk {
     pub header: Option<Arc<[String]>>,
     records: Vec<ByteRecord>,
     len: usize,
-    /// The items of a chunk of another format.
+    /// The items of a chunk of another format (or of one unreadable CSV row).
     pub items: Vec<Item>,
 }
 
@@ -56,7 +56,7 @@ pub struct ChunkReader {
     source: Source,
     format: InputFormat,
     name: Arc<str>,
-    /// Read but not yet handed out: an error met after some rows of a chunk.
+    /// Read but not yet handed out: an unreadable CSV row, or an error.
     pending: Option<Result<Item, InputError>>,
     bytes: Arc<AtomicU64>,
 }
@@ -136,11 +136,15 @@ impl ChunkReader {
                     }
                     let step = match chunk.records.get_mut(chunk.len) {
                         Some(record) => table.read_into(record),
-                        None => Ok(false),
+                        None => Ok(CsvStep::End),
                     };
                     match step {
-                        Ok(true) => chunk.len += 1,
-                        Ok(false) => break,
+                        Ok(CsvStep::Row) => chunk.len += 1,
+                        Ok(CsvStep::End) => break,
+                        Ok(CsvStep::Rejected(reject)) => {
+                            self.pending = Some(Ok(Item::Rejected(reject)));
+                            break;
+                        }
                         Err(e) => {
                             self.pending = Some(Err(e));
                             break;

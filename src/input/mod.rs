@@ -7,7 +7,6 @@
 //! Turning raw fields into typed record fields is [`mapping`]'s job.
 
 pub mod chunks;
-pub mod csv_rows;
 mod detect;
 mod json;
 pub mod lines;

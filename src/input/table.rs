@@ -3,7 +3,7 @@
 use std::io::BufRead;
 use std::sync::Arc;
 
-use super::csv_rows::CsvRowReader;
+use super::lines::{LineIndex, describe_csv_error};
 use super::{
     InputError, Item, MAX_RECORD_BYTES, Origin, RawFields, RawRecord, Reject, read_line_limited,
 };
@@ -15,9 +15,9 @@ pub struct TableReader {
 }
 
 enum Kind {
-    /// Canonical CSV: header names from the first row.
+    /// Canonical CSV: the csv crate, header names from the first row.
     Canonical {
-        reader: CsvRowReader,
+        reader: csv::Reader<LineIndex<Box<dyn BufRead + Send>>>,
         header: Arc<[String]>,
         record: csv::ByteRecord,
     },
@@ -33,10 +33,11 @@ enum Kind {
 impl TableReader {
     /// A canonical CSV input; its first row names the fields.
     pub fn canonical(reader: Box<dyn BufRead + Send>, name: Arc<str>) -> Result<Self, InputError> {
-        let mut reader = CsvRowReader::new(reader, MAX_RECORD_BYTES);
-        let mut names = csv::ByteRecord::new();
-        let header: Vec<String> = match reader.read(&mut names) {
-            Ok(_) => names
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(LineIndex::with_limit(reader, MAX_RECORD_BYTES));
+        let header: Vec<String> = match reader.byte_headers() {
+            Ok(h) => h
                 .iter()
                 .map(|c| String::from_utf8_lossy(c).trim().to_owned())
                 .collect(),
@@ -90,6 +91,16 @@ impl TableReader {
     }
 }
 
+/// One step of reading a canonical CSV into a caller's buffer.
+pub(crate) enum CsvStep {
+    /// A row was read into the buffer.
+    Row,
+    /// The row could not be parsed as CSV.
+    Rejected(Reject),
+    /// End of input.
+    End,
+}
+
 impl TableReader {
     /// The header of a canonical CSV; `None` for headerless inputs.
     pub(crate) fn header(&self) -> Option<&Arc<[String]>> {
@@ -100,18 +111,56 @@ impl TableReader {
     }
 
     /// Reads the next canonical CSV row into `record` (a buffer reused
-    /// from row to row); `Ok(false)` at the end, and at once for headerless
-    /// inputs, which have no such rows. A canonical row is never rejected
-    /// here: any bytes make cells, which are checked as they are mapped.
-    pub(crate) fn read_into(&mut self, record: &mut csv::ByteRecord) -> Result<bool, InputError> {
+    /// from row to row); headerless inputs have no such rows (`End`).
+    pub(crate) fn read_into(
+        &mut self,
+        record: &mut csv::ByteRecord,
+    ) -> Result<CsvStep, InputError> {
         match &mut self.kind {
-            Kind::Canonical { reader, .. } => {
-                reader.read(record).map_err(|source| InputError::Io {
-                    path: self.name.to_string(),
-                    source,
-                })
+            Kind::Canonical { reader, header, .. } => read_row(reader, &self.name, header, record),
+            Kind::Headerless { .. } => Ok(CsvStep::End),
+        }
+    }
+}
+
+fn read_row(
+    reader: &mut csv::Reader<LineIndex<Box<dyn BufRead + Send>>>,
+    name: &Arc<str>,
+    header: &[String],
+    record: &mut csv::ByteRecord,
+) -> Result<CsvStep, InputError> {
+    match reader.read_byte_record(record) {
+        Ok(false) => Ok(CsvStep::End),
+        Ok(true) => {
+            // The csv crate counts a CRLF file's lines one short; the line
+            // index knows better, and the record carries the corrected line.
+            let line = reader.get_mut().line_of(record.position());
+            let end = reader.position().byte();
+            reader.get_mut().next_record_at(end);
+            if let Some(position) = record.position() {
+                let mut corrected = position.clone();
+                corrected.set_line(line);
+                record.set_position(Some(corrected));
             }
-            Kind::Headerless { .. } => Ok(false),
+            Ok(CsvStep::Row)
+        }
+        Err(e) => {
+            let line = reader.get_mut().line_of(e.position());
+            let reason = describe_csv_error(&e, header);
+            match e.into_kind() {
+                csv::ErrorKind::Io(source) => Err(InputError::Io {
+                    path: name.to_string(),
+                    source,
+                }),
+                _ => Ok(CsvStep::Rejected(Reject {
+                    origin: Origin {
+                        input: Arc::clone(name),
+                        line,
+                    },
+                    reason,
+                    raw: String::new(),
+                })),
+            }
         }
     }
 }
@@ -126,17 +175,15 @@ impl Iterator for TableReader {
                 reader,
                 header,
                 record,
-            } => match reader.read(record) {
-                Ok(false) => None,
-                Ok(true) => {
+            } => match read_row(reader, &name, header, record) {
+                Ok(CsvStep::End) => None,
+                Ok(CsvStep::Row) => {
                     let line = record.position().map_or(0, |p| p.line());
                     let origin = Origin { input: name, line };
                     Some(Ok(canonical_item(origin, header, record)))
                 }
-                Err(source) => Some(Err(InputError::Io {
-                    path: name.to_string(),
-                    source,
-                })),
+                Ok(CsvStep::Rejected(reject)) => Some(Ok(Item::Rejected(reject))),
+                Err(e) => Some(Err(e)),
             },
             Kind::Headerless {
                 reader,
