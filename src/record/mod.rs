@@ -5,11 +5,12 @@ mod text;
 pub mod timestamp;
 mod value;
 
+pub use ipv4::parse_dotted_quad;
 pub use text::Text;
 
 pub use value::{
     Value, ValueError, format_number, parse_bool, parse_ip, parse_money, parse_timestamp,
-    parse_value, trim,
+    parse_value, trim, trim_ascii,
 };
 
 use crate::ruleset::model::{FieldDef, FieldId};
