@@ -75,6 +75,26 @@ pub(crate) struct RowReject {
     pub is_text: bool,
 }
 
+/// Why [`Mapper::map_row`] rejects `row`, which it stopped on with `error`:
+/// out of line, so that the loop over cells keeps its registers.
+#[cold]
+#[inline(never)]
+fn reject_row(header: &[String], row: &super::rows::CsvRow, error: CellError) -> RowReject {
+    use super::table::{byte_row_text, row_raw_text, row_text};
+    match row_text(header, row) {
+        Ok(cells) => RowReject {
+            reason: error.reason(header),
+            raw: row_raw_text(&cells),
+            is_text: true,
+        },
+        Err(reason) => RowReject {
+            reason,
+            raw: byte_row_text(row),
+            is_text: false,
+        },
+    }
+}
+
 impl CellError {
     /// The reject reason, naming a column by its `header` name.
     pub fn reason(self, header: &[String]) -> String {
@@ -201,26 +221,14 @@ impl<'r> Mapper<'r> {
         row: &super::rows::CsvRow,
         record: &mut Record,
     ) -> Result<(), RowReject> {
-        use super::table::{byte_row_text, check_width, row_raw_text, row_text};
-        let error = match check_width(header, row) {
+        let error = match super::table::check_width(header, row) {
             Ok(()) => match self.map_cells(columns, row.iter(), record) {
                 Ok(()) => return Ok(()),
                 Err(error) => error,
             },
             Err(reason) => CellError::Map(reason),
         };
-        Err(match row_text(header, row) {
-            Ok(cells) => RowReject {
-                reason: error.reason(header),
-                raw: row_raw_text(&cells),
-                is_text: true,
-            },
-            Err(reason) => RowReject {
-                reason,
-                raw: byte_row_text(row),
-                is_text: false,
-            },
-        })
+        Err(reject_row(header, row, error))
     }
 
     /// Fills `record` from the cells of a canonical row, each with the
