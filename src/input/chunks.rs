@@ -1,8 +1,8 @@
 //! Reading an input a chunk of rows at a time, into buffers reused from
 //! chunk to chunk, for classifying chunks in parallel.
 //!
-//! Canonical CSV rows stay as the csv crate's `ByteRecord`s (no string per
-//! cell); other formats come as [`Item`]s. An input error after some rows
+//! Canonical CSV rows stay as [`CsvRow`]s (bytes, no string per cell);
+//! other formats come as [`Item`]s. An input error after some rows
 //! of a chunk were read is reported by the next call, so those rows are
 //! still classified and written, as the one-record-at-a-time reader does.
 
@@ -11,8 +11,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use csv::ByteRecord;
-
+use super::rows::CsvRow;
 use super::table::{CsvStep, TableReader};
 use super::{InputError, InputFormat, Item, ItemStream, ReadOptions, open_reader, stream};
 
@@ -22,7 +21,7 @@ pub struct Chunk {
     /// The header canonical CSV rows follow; `None` when the chunk holds
     /// [`items`](Self::items) instead.
     pub header: Option<Arc<[String]>>,
-    records: Vec<ByteRecord>,
+    records: Vec<CsvRow>,
     len: usize,
     /// The items of a chunk of another format (or of one unreadable CSV row).
     pub items: Vec<Item>,
@@ -30,7 +29,7 @@ pub struct Chunk {
 
 impl Chunk {
     /// The canonical CSV rows read.
-    pub fn records(&self) -> &[ByteRecord] {
+    pub fn records(&self) -> &[CsvRow] {
         self.records.get(..self.len).unwrap_or_default()
     }
 
@@ -56,7 +55,7 @@ pub struct ChunkReader {
     source: Source,
     format: InputFormat,
     name: Arc<str>,
-    /// Read but not yet handed out: an unreadable CSV row, or an error.
+    /// Read but not yet handed out: an input error after some rows.
     pending: Option<Result<Item, InputError>>,
     bytes: Arc<AtomicU64>,
 }
@@ -132,7 +131,7 @@ impl ChunkReader {
                 chunk.header = table.header().cloned();
                 while chunk.len < max {
                     if chunk.records.len() == chunk.len {
-                        chunk.records.push(ByteRecord::new());
+                        chunk.records.push(CsvRow::default());
                     }
                     let step = match chunk.records.get_mut(chunk.len) {
                         Some(record) => table.read_into(record),
@@ -141,10 +140,6 @@ impl ChunkReader {
                     match step {
                         Ok(CsvStep::Row) => chunk.len += 1,
                         Ok(CsvStep::End) => break,
-                        Ok(CsvStep::Rejected(reject)) => {
-                            self.pending = Some(Ok(Item::Rejected(reject)));
-                            break;
-                        }
                         Err(e) => {
                             self.pending = Some(Err(e));
                             break;

@@ -3,7 +3,8 @@
 use std::io::BufRead;
 use std::sync::Arc;
 
-use super::lines::{LineIndex, describe_csv_error};
+use super::lines::LineIndex;
+use super::rows::{CsvRow, CsvRows};
 use super::{
     InputError, Item, MAX_RECORD_BYTES, Origin, RawFields, RawRecord, Reject, read_line_limited,
 };
@@ -15,11 +16,12 @@ pub struct TableReader {
 }
 
 enum Kind {
-    /// Canonical CSV: the csv crate, header names from the first row.
+    /// Canonical CSV: rows read as the csv crate reads them, header names
+    /// from the first row.
     Canonical {
-        reader: csv::Reader<LineIndex<Box<dyn BufRead + Send>>>,
+        reader: Box<CsvRows<LineIndex<Box<dyn BufRead + Send>>>>,
         header: Arc<[String]>,
-        record: csv::ByteRecord,
+        record: CsvRow,
     },
     /// Snort: one record per line, layout chosen by column count.
     Headerless {
@@ -33,11 +35,13 @@ enum Kind {
 impl TableReader {
     /// A canonical CSV input; its first row names the fields.
     pub fn canonical(reader: Box<dyn BufRead + Send>, name: Arc<str>) -> Result<Self, InputError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(LineIndex::with_limit(reader, MAX_RECORD_BYTES));
-        let header: Vec<String> = match reader.byte_headers() {
-            Ok(h) => h
+        let mut reader = Box::new(CsvRows::new(LineIndex::with_limit(
+            reader,
+            MAX_RECORD_BYTES,
+        )));
+        let mut first = CsvRow::default();
+        let header: Vec<String> = match reader.read(&mut first) {
+            Ok(_) => first
                 .iter()
                 .map(|c| String::from_utf8_lossy(c).trim().to_owned())
                 .collect(),
@@ -60,7 +64,7 @@ impl TableReader {
             kind: Kind::Canonical {
                 reader,
                 header: header.into(),
-                record: csv::ByteRecord::new(),
+                record: CsvRow::default(),
             },
             name,
         })
@@ -95,8 +99,6 @@ impl TableReader {
 pub(crate) enum CsvStep {
     /// A row was read into the buffer.
     Row,
-    /// The row could not be parsed as CSV.
-    Rejected(Reject),
     /// End of input.
     End,
 }
@@ -112,56 +114,34 @@ impl TableReader {
 
     /// Reads the next canonical CSV row into `record` (a buffer reused
     /// from row to row); headerless inputs have no such rows (`End`).
-    pub(crate) fn read_into(
-        &mut self,
-        record: &mut csv::ByteRecord,
-    ) -> Result<CsvStep, InputError> {
+    pub(crate) fn read_into(&mut self, record: &mut CsvRow) -> Result<CsvStep, InputError> {
         match &mut self.kind {
-            Kind::Canonical { reader, header, .. } => read_row(reader, &self.name, header, record),
+            Kind::Canonical { reader, .. } => read_row(reader, &self.name, record),
             Kind::Headerless { .. } => Ok(CsvStep::End),
         }
     }
 }
 
 fn read_row(
-    reader: &mut csv::Reader<LineIndex<Box<dyn BufRead + Send>>>,
+    reader: &mut CsvRows<LineIndex<Box<dyn BufRead + Send>>>,
     name: &Arc<str>,
-    header: &[String],
-    record: &mut csv::ByteRecord,
+    record: &mut CsvRow,
 ) -> Result<CsvStep, InputError> {
-    match reader.read_byte_record(record) {
+    match reader.read(record) {
         Ok(false) => Ok(CsvStep::End),
         Ok(true) => {
             // The csv crate counts a CRLF file's lines one short; the line
-            // index knows better, and the record carries the corrected line.
-            let line = reader.get_mut().line_of(record.position());
-            let end = reader.position().byte();
-            reader.get_mut().next_record_at(end);
-            if let Some(position) = record.position() {
-                let mut corrected = position.clone();
-                corrected.set_line(line);
-                record.set_position(Some(corrected));
-            }
+            // index knows better.
+            let line = reader.source_mut().line_at(record.offset());
+            let end = reader.offset();
+            reader.source_mut().next_record_at(end);
+            record.set_line(line);
             Ok(CsvStep::Row)
         }
-        Err(e) => {
-            let line = reader.get_mut().line_of(e.position());
-            let reason = describe_csv_error(&e, header);
-            match e.into_kind() {
-                csv::ErrorKind::Io(source) => Err(InputError::Io {
-                    path: name.to_string(),
-                    source,
-                }),
-                _ => Ok(CsvStep::Rejected(Reject {
-                    origin: Origin {
-                        input: Arc::clone(name),
-                        line,
-                    },
-                    reason,
-                    raw: String::new(),
-                })),
-            }
-        }
+        Err(source) => Err(InputError::Io {
+            path: name.to_string(),
+            source,
+        }),
     }
 }
 
@@ -175,14 +155,15 @@ impl Iterator for TableReader {
                 reader,
                 header,
                 record,
-            } => match read_row(reader, &name, header, record) {
+            } => match read_row(reader, &name, record) {
                 Ok(CsvStep::End) => None,
                 Ok(CsvStep::Row) => {
-                    let line = record.position().map_or(0, |p| p.line());
-                    let origin = Origin { input: name, line };
+                    let origin = Origin {
+                        input: name,
+                        line: record.line(),
+                    };
                     Some(Ok(canonical_item(origin, header, record)))
                 }
-                Ok(CsvStep::Rejected(reject)) => Some(Ok(Item::Rejected(reject))),
                 Err(e) => Some(Err(e)),
             },
             Kind::Headerless {
@@ -240,9 +221,11 @@ impl Iterator for TableReader {
     }
 }
 
-fn canonical_item(origin: Origin, header: &Arc<[String]>, record: &csv::ByteRecord) -> Item {
-    let text = match row_text(header, record) {
-        Ok(text) => text,
+/// A canonical row as an [`Item`]: the general path that
+/// [`Mapper::map_row`](super::mapping::Mapper::map_row) is held to.
+pub(crate) fn canonical_item(origin: Origin, header: &Arc<[String]>, record: &CsvRow) -> Item {
+    let cells = match row_text(header, record) {
+        Ok(cells) => cells,
         Err(reason) => {
             return Item::Rejected(Reject {
                 origin,
@@ -251,7 +234,7 @@ fn canonical_item(origin: Origin, header: &Arc<[String]>, record: &csv::ByteReco
             });
         }
     };
-    let values = cells(text, record).map(str::to_owned).collect();
+    let values = cells.into_iter().map(str::to_owned).collect();
     Item::Record(RawRecord {
         origin,
         fields: RawFields::Columns {
@@ -262,12 +245,19 @@ fn canonical_item(origin: Origin, header: &Arc<[String]>, record: &csv::ByteReco
 }
 
 /// Checks a canonical row against its header (column count, UTF-8) and
-/// returns the text of all its cells, to be cut with [`cell`]; `Err` is the
-/// reason to reject the row.
-pub(crate) fn row_text<'a>(
-    header: &[String],
-    record: &'a csv::ByteRecord,
-) -> Result<&'a str, String> {
+/// returns the text of its cells; `Err` is the reason to reject the row.
+pub(crate) fn row_text<'a>(header: &[String], record: &'a CsvRow) -> Result<Vec<&'a str>, String> {
+    check_width(header, record)?;
+    record
+        .iter()
+        .enumerate()
+        .map(|(i, cell)| std::str::from_utf8(cell).map_err(|_| not_utf8(header, i)))
+        .collect()
+}
+
+/// The first check of [`row_text`]: the row has as many cells as the
+/// header names columns. `Err` is the reason to reject the row.
+pub(crate) fn check_width(header: &[String], record: &CsvRow) -> Result<(), String> {
     if record.len() != header.len() {
         return Err(format!(
             "expected {} columns (as the header has), found {}",
@@ -275,59 +265,24 @@ pub(crate) fn row_text<'a>(
             record.len()
         ));
     }
-    // Valid as a whole and cut at character boundaries means every cell is
-    // valid: one check per row instead of one per cell.
-    if let Ok(text) = std::str::from_utf8(record.as_slice()) {
-        let cut_well = (0..record.len()).all(|i| {
-            record
-                .range(i)
-                .is_some_and(|r| text.is_char_boundary(r.start))
-        });
-        if cut_well {
-            return Ok(text);
-        }
-    }
-    let bad = record
-        .iter()
-        .position(|c| std::str::from_utf8(c).is_err())
-        .unwrap_or(0);
-    let column = header.get(bad).map_or("?", String::as_str);
-    Err(format!("column `{column}` is not valid UTF-8"))
+    Ok(())
 }
 
-/// The cells of a row whose text [`row_text`] returned, in order: one walk
-/// along the row's field boundaries rather than a lookup of each cell's
-/// range (the fields of a `ByteRecord` lie end to end in its text).
-pub(crate) fn cells<'a>(
-    text: &'a str,
-    record: &'a csv::ByteRecord,
-) -> impl Iterator<Item = &'a str> + 'a {
-    let mut start = 0;
-    record.iter().map(move |bytes| {
-        let end = start + bytes.len();
-        let cell = text.get(start..end).unwrap_or_default();
-        start = end;
-        cell
-    })
+/// The reason to reject a row whose cell in column `index` is not UTF-8.
+pub(crate) fn not_utf8(header: &[String], index: usize) -> String {
+    let column = header.get(index).map_or("?", String::as_str);
+    format!("column `{column}` is not valid UTF-8")
 }
 
-/// Cell `i` of a row whose text [`row_text`] returned.
-pub(crate) fn cell<'a>(text: &'a str, record: &csv::ByteRecord, i: usize) -> &'a str {
-    record
-        .range(i)
-        .and_then(|r| text.get(r))
-        .unwrap_or_default()
-}
-
-/// A valid row as text for the rejects file, as [`RawRecord::raw_text`]
-/// gives it.
-pub(crate) fn row_raw_text(text: &str, record: &csv::ByteRecord) -> String {
-    super::csv_line((0..record.len()).map(|i| cell(text, record, i)))
+/// A valid row (the cells [`row_text`] returned) as text for the rejects
+/// file, as [`RawRecord::raw_text`] gives it.
+pub(crate) fn row_raw_text(cells: &[&str]) -> String {
+    super::csv_line(cells.iter().copied())
 }
 
 /// A row as text for the rejects file (cells joined by commas, invalid
 /// UTF-8 replaced).
-pub(crate) fn byte_row_text(record: &csv::ByteRecord) -> String {
+pub(crate) fn byte_row_text(record: &CsvRow) -> String {
     record
         .iter()
         .map(String::from_utf8_lossy)

@@ -12,9 +12,10 @@
 use std::net::Ipv4Addr;
 
 /// `a.b.c.d` as `Ipv4Addr::from_str` reads it; `None` for anything that
-/// parser refuses.
-pub fn parse_dotted_quad(text: &str) -> Option<Ipv4Addr> {
-    let (a, rest) = octet(text.as_bytes())?;
+/// parser refuses. Text or bytes: CSV cells are read as bytes, and an
+/// address is ASCII, so it needs no UTF-8 check first.
+pub fn parse_dotted_quad(text: &(impl AsRef<[u8]> + ?Sized)) -> Option<Ipv4Addr> {
+    let (a, rest) = octet(text.as_ref())?;
     let (b, rest) = octet(rest.strip_prefix(b".")?)?;
     let (c, rest) = octet(rest.strip_prefix(b".")?)?;
     let (d, rest) = octet(rest.strip_prefix(b".")?)?;

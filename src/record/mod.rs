@@ -5,13 +5,12 @@ mod text;
 pub mod timestamp;
 mod value;
 
-/// Also reads the allocation table's IPv4 prefixes.
-pub(crate) use ipv4::parse_dotted_quad;
+pub use ipv4::parse_dotted_quad;
 pub use text::Text;
 
 pub use value::{
     Value, ValueError, format_number, parse_bool, parse_ip, parse_money, parse_timestamp,
-    parse_value, trim,
+    parse_value, trim, trim_ascii,
 };
 
 use crate::ruleset::model::{FieldDef, FieldId};

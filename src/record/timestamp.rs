@@ -32,8 +32,9 @@ fn two(a: u8, b: u8) -> Option<u32> {
 }
 
 /// Reads `YYYY-MM-DD[T ]HH:MM:SS` followed by `Z`, `±HH:MM` or nothing;
-/// `None` for anything else.
-pub fn parse_fixed(text: &str) -> Option<Fixed> {
+/// `None` for anything else. Text or bytes: these spellings are ASCII, so a
+/// CSV cell read as bytes needs no UTF-8 check first.
+pub fn parse_fixed(text: &(impl AsRef<[u8]> + ?Sized)) -> Option<Fixed> {
     let [
         y0,
         y1,
@@ -55,7 +56,7 @@ pub fn parse_fixed(text: &str) -> Option<Fixed> {
         s0,
         s1,
         rest @ ..,
-    ] = text.as_bytes()
+    ] = text.as_ref()
     else {
         return None;
     };
@@ -183,7 +184,7 @@ fn uniform_local_day(tz: Tz, date: NaiveDate) -> Option<i32> {
 /// path that [`parse_timestamp`](super::value::parse_timestamp) and the
 /// mapping of CSV cells share.
 pub fn read_fixed(
-    text: &str,
+    text: &(impl AsRef<[u8]> + ?Sized),
     tz: Tz,
 ) -> Option<Result<DateTime<FixedOffset>, crate::calendar::LocalTimeError>> {
     Some(match parse_fixed(text)? {

@@ -81,19 +81,32 @@ pub enum ValueError {
 /// spaces.
 #[inline]
 pub fn trim(text: &str) -> &str {
-    let visible = |b: Option<&u8>| b.is_some_and(|b| (b'!'..=b'~').contains(b));
-    let bytes = text.as_bytes();
-    if bytes.is_empty() || (visible(bytes.first()) && visible(bytes.last())) {
-        return text;
+    match trim_ascii(text.as_bytes()) {
+        Some(range) => text.get(range).unwrap_or_default(),
+        None => text.trim(),
     }
-    trim_edges(text)
 }
 
-/// [`trim`] for text with something other than visible ASCII at an end.
+/// Where `bytes` lie once ASCII whitespace is stripped from both ends, if
+/// that is all [`str::trim`] would strip: when what is left is empty or
+/// starts and ends with ASCII. `None` when a non-ASCII byte is at an end
+/// (a Unicode space, perhaps): only text can be trimmed then. Shared by
+/// [`trim`] and by readers of cells that are still bytes, which trim
+/// before they know (or need to know) that a cell is UTF-8.
+#[inline]
+pub fn trim_ascii(bytes: &[u8]) -> Option<std::ops::Range<usize>> {
+    let visible = |b: Option<&u8>| b.is_some_and(|b| (b'!'..=b'~').contains(b));
+    if bytes.is_empty() || (visible(bytes.first()) && visible(bytes.last())) {
+        return Some(0..bytes.len());
+    }
+    trim_edges(bytes)
+}
+
+/// [`trim_ascii`] for bytes with something other than visible ASCII at an
+/// end.
 #[inline(never)]
-fn trim_edges(text: &str) -> &str {
+fn trim_edges(bytes: &[u8]) -> Option<std::ops::Range<usize>> {
     let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
-    let bytes = text.as_bytes();
     let start = bytes.iter().position(|b| !space(b)).unwrap_or(bytes.len());
     let end = bytes
         .iter()
@@ -103,11 +116,9 @@ fn trim_edges(text: &str) -> &str {
         bytes.get(start),
         end.checked_sub(1).and_then(|i| bytes.get(i)),
     ) {
-        (Some(first), Some(last)) if first.is_ascii() && last.is_ascii() => {
-            text.get(start..end).unwrap_or_default()
-        }
-        (None, _) => "",
-        _ => text.trim(),
+        (Some(first), Some(last)) if first.is_ascii() && last.is_ascii() => Some(start..end),
+        (None, _) => Some(start..start),
+        _ => None,
     }
 }
 

@@ -31,8 +31,7 @@ type ExactCode = ((u64, u64), Box<str>, u32);
 /// The first and last eight bytes of `text` (all of it, zero-padded, when
 /// shorter): two texts of the same length up to 16 bytes are equal exactly
 /// when their keys are.
-fn spelling_key(text: &str) -> (u64, u64) {
-    let bytes = text.as_bytes();
+fn spelling_key(bytes: &[u8]) -> (u64, u64) {
     match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
         (Some(head), Some(tail)) => (u64::from_le_bytes(*head), u64::from_le_bytes(*tail)),
         _ => {
@@ -60,7 +59,7 @@ impl EnumSpec {
             }
             if let (Some(first), Some(bucket)) = (first, exact.get_mut(len)) {
                 if !bucket.iter().any(|(_, code, _)| **code == *value.code) {
-                    let key = spelling_key(&value.code);
+                    let key = spelling_key(value.code.as_bytes());
                     bucket.push((key, value.code.as_str().into(), first));
                 }
             }
@@ -75,13 +74,7 @@ impl EnumSpec {
     /// The index of a code or alias, ignoring case.
     pub fn lookup(&self, text: &str) -> Option<u32> {
         let text = crate::record::trim(text);
-        let exact = self.exact.get(text.len()).and_then(|bucket| {
-            let key = spelling_key(text);
-            bucket
-                .iter()
-                .find(|(k, code, _)| *k == key && (text.len() <= 16 || **code == *text))
-                .map(|(_, _, index)| *index)
-        });
+        let exact = self.lookup_exact(text.as_bytes());
         if exact.is_some() {
             return exact;
         }
@@ -96,6 +89,20 @@ impl EnumSpec {
                     .find(|(alias, _)| *alias == lower)
                     .map(|(_, i)| *i)
             })
+    }
+
+    /// The index [`lookup`](Self::lookup) gives `bytes` (already trimmed)
+    /// when they spell a code exactly as the ruleset does; `None` leaves
+    /// other spellings (case, aliases) to `lookup`. Bytes, so that a CSV
+    /// cell spelled as a code needs no UTF-8 check: a code is text.
+    #[inline]
+    pub fn lookup_exact(&self, bytes: &[u8]) -> Option<u32> {
+        let bucket = self.exact.get(bytes.len())?;
+        let key = spelling_key(bytes);
+        bucket
+            .iter()
+            .find(|(k, code, _)| *k == key && (bytes.len() <= 16 || code.as_bytes() == bytes))
+            .map(|(_, _, index)| *index)
     }
 
     /// The code at an index.

@@ -116,36 +116,27 @@ pub(super) fn process(ctx: &InputContext<'_, '_>, chunk: &Chunk, out: &mut Outpu
     if let Some(header) = &chunk.header {
         for record in chunk.records() {
             worker.counts.read += 1;
-            let line = record.position().map_or(0, |p| p.line());
+            let line = record.line();
             let origin = || Origin {
                 input: Arc::clone(&ctx.name),
                 line,
             };
-            let text = match crate::input::table::row_text(header, record) {
-                Ok(text) => text,
-                Err(reason) => {
-                    let raw = crate::input::table::byte_row_text(record);
-                    worker.reject(Reject {
-                        origin: origin(),
-                        reason,
-                        raw,
-                    });
-                    continue;
-                }
-            };
-            worker.first_record(|| ctx.columns_warning.clone());
-            let cells = crate::input::table::cells(text, record);
-            match ctx
+            let mapped = ctx
                 .mapper
-                .map_cells(&ctx.columns, cells, &mut worker.record)
-            {
-                Ok(()) => worker.classify(&origin()),
-                Err(reason) => {
-                    let raw = crate::input::table::row_raw_text(text, record);
+                .map_row(&ctx.columns, header, record, &mut worker.record);
+            match mapped {
+                Ok(()) => {
+                    worker.first_record(|| ctx.columns_warning.clone());
+                    worker.classify(&origin());
+                }
+                Err(rejected) => {
+                    if rejected.is_text {
+                        worker.first_record(|| ctx.columns_warning.clone());
+                    }
                     worker.reject(Reject {
                         origin: origin(),
-                        reason,
-                        raw,
+                        reason: rejected.reason,
+                        raw: rejected.raw,
                     });
                 }
             }

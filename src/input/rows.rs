@@ -1,0 +1,417 @@
+//! Reading the rows of a canonical CSV input, fast.
+//!
+//! The csv crate's reader runs every byte through `csv_core`'s state
+//! machine and then copies each record into a `ByteRecord`: over half of
+//! what classifying a row cost. [`CsvRows`] reads rows exactly as that
+//! reader does (same parser, same buffer size and reads, so the same rows,
+//! positions, and I/O errors at the same points) with one fast path: a row
+//! that is one plain line (no quote) whole in the buffer is cut at its
+//! commas and copied once, as one slice. Everything else (quotes, a line
+//! that runs past the buffer, the end of the input, the header with its
+//! byte order mark) goes through `csv_core` as the csv crate drives it.
+//!
+//! The fast path is exact because, between records, `csv_core` is in a
+//! state that behaves as its start state: it skips `\r` and `\n` bytes, and
+//! a field that does not start with a quote runs to the next `,`, `\r` or
+//! `\n`, byte for byte. The rows of the two paths are held to each other by
+//! the tests below.
+
+use std::io::{self, Read};
+
+use csv_core::ReadRecordResult;
+
+/// How many bytes are read at a time: the csv crate's buffer size, so that
+/// the reads (and the record length limit that
+/// [`LineIndex`](super::lines::LineIndex) enforces between them) fall as
+/// they did.
+const BUFFER: usize = 8 * 1024;
+
+/// One row of a canonical CSV: its cells' bytes, and the line and byte
+/// offset it starts at. Reused from row to row.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CsvRow {
+    /// The cells' bytes: a plain line as it was (commas included), or the
+    /// unquoted cells end to end.
+    bytes: Vec<u8>,
+    /// Where each cell lies in `bytes`.
+    cells: Vec<(usize, usize)>,
+    /// Byte offset of the row's start, as the csv crate reports it (after
+    /// the previous row, before any blank lines).
+    offset: u64,
+    /// The line the row starts on.
+    line: u64,
+}
+
+impl CsvRow {
+    /// A row of `cells`, for tests and tools that build rows themselves.
+    pub fn from_cells<C: AsRef<[u8]>>(cells: impl IntoIterator<Item = C>) -> Self {
+        let mut row = CsvRow::default();
+        for cell in cells {
+            let start = row.bytes.len();
+            row.bytes.extend_from_slice(cell.as_ref());
+            row.cells.push((start, row.bytes.len()));
+        }
+        row
+    }
+
+    /// How many cells the row has.
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// Whether the row has no cells.
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    /// The cells, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        self.cells
+            .iter()
+            .map(|&(start, end)| self.bytes.get(start..end).unwrap_or_default())
+    }
+
+    /// The line the row starts on (1-based; 0 if unknown).
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.cells.clear();
+    }
+}
+
+/// Reads canonical CSV rows from `R` (which sees the same reads as under
+/// the csv crate's reader).
+pub struct CsvRows<R> {
+    source: R,
+    core: csv_core::Reader,
+    buffer: Box<[u8]>,
+    /// The unread bytes are `buffer[pos..filled]`.
+    pos: usize,
+    filled: usize,
+    /// Bytes consumed: where the next row starts.
+    offset: u64,
+    /// The end of the input was reached, or reading failed: no more rows.
+    done: bool,
+    /// The field ends `csv_core` writes, for the general path.
+    ends: Vec<usize>,
+}
+
+impl<R: Read> CsvRows<R> {
+    /// Rows read from `source`, the first one (the header) included.
+    pub fn new(source: R) -> Self {
+        CsvRows {
+            source,
+            core: csv_core::Reader::new(),
+            buffer: vec![0; BUFFER].into_boxed_slice(),
+            pos: 0,
+            filled: 0,
+            offset: 0,
+            done: false,
+            ends: Vec::new(),
+        }
+    }
+
+    /// The source, for the caller's bookkeeping (line numbers).
+    pub fn source_mut(&mut self) -> &mut R {
+        &mut self.source
+    }
+
+    /// Where the next row starts: the end of the last one read.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// Reads the next row into `row`; `Ok(false)` at the end. Once reading
+    /// has failed, there are no more rows. `row`'s line is left to the
+    /// caller; its offset is where it starts.
+    pub fn read(&mut self, row: &mut CsvRow) -> io::Result<bool> {
+        row.clear();
+        row.offset = self.offset;
+        if self.done {
+            return Ok(false);
+        }
+        // The header goes through `csv_core`, which strips a byte order
+        // mark from the start of the input.
+        if self.offset > 0 && self.plain_line(row) {
+            return Ok(true);
+        }
+        self.general(row)
+    }
+
+    /// The fast path: reads the next row if it is one line without quotes,
+    /// whole in the buffer; `false` (having consumed only line breaks, as
+    /// `csv_core` would before a row) leaves it to [`general`](Self::general).
+    #[inline]
+    fn plain_line(&mut self, row: &mut CsvRow) -> bool {
+        let unread = self.buffer.get(self.pos..self.filled).unwrap_or_default();
+        // Line breaks between rows are skipped (a blank line, the `\n` of
+        // the last row's `\r\n`).
+        let skipped = unread
+            .iter()
+            .position(|b| *b != b'\n' && *b != b'\r')
+            .unwrap_or(unread.len());
+        let unread = unread.get(skipped..).unwrap_or_default();
+        let Some(len) = split_plain_line(unread, &mut row.cells) else {
+            row.cells.clear();
+            self.pos += skipped;
+            self.offset += skipped as u64;
+            return false;
+        };
+        let line = unread.get(..len).unwrap_or_default();
+        row.bytes.extend_from_slice(line);
+        // The line break ends the row; `csv_core` would leave the `\n` of a
+        // `\r\n` for the next one, as this does.
+        let used = skipped + len + 1;
+        self.pos += used;
+        self.offset += used as u64;
+        true
+    }
+
+    /// The general path: `csv_core`, driven as the csv crate drives it.
+    fn general(&mut self, row: &mut CsvRow) -> io::Result<bool> {
+        let (mut out_len, mut ends_len) = (0, 0);
+        loop {
+            if self.pos >= self.filled {
+                match self.source.read(&mut self.buffer) {
+                    Ok(n) => {
+                        self.pos = 0;
+                        self.filled = n.min(self.buffer.len());
+                    }
+                    Err(e) => {
+                        self.done = true;
+                        return Err(e);
+                    }
+                }
+            }
+            if row.bytes.len() <= out_len {
+                row.bytes.resize((row.bytes.len() * 2).max(64), 0);
+            }
+            if self.ends.len() <= ends_len {
+                self.ends.resize((self.ends.len() * 2).max(16), 0);
+            }
+            let input = self.buffer.get(self.pos..self.filled).unwrap_or_default();
+            let (result, read, written, ended) = self.core.read_record(
+                input,
+                row.bytes.get_mut(out_len..).unwrap_or_default(),
+                self.ends.get_mut(ends_len..).unwrap_or_default(),
+            );
+            self.consume(read);
+            out_len += written;
+            ends_len += ended;
+            match result {
+                ReadRecordResult::InputEmpty
+                | ReadRecordResult::OutputFull
+                | ReadRecordResult::OutputEndsFull => {}
+                ReadRecordResult::Record => {
+                    row.bytes.truncate(out_len);
+                    let mut start = 0;
+                    for &end in self.ends.get(..ends_len).unwrap_or_default() {
+                        row.cells.push((start, end));
+                        start = end;
+                    }
+                    return Ok(true);
+                }
+                ReadRecordResult::End => {
+                    row.bytes.clear();
+                    self.done = true;
+                    return Ok(false);
+                }
+            }
+        }
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos += n;
+        self.offset += n as u64;
+    }
+}
+
+/// Cuts the plain line at the start of `bytes` into `cells`: finds the
+/// line's end (the first `\n` or `\r`) and its commas. `None` when the line
+/// has a quote, is empty, or does not end within `bytes`; otherwise its
+/// length (without the line break).
+///
+/// Eight bytes at a time: the four bytes that matter are all below `-`
+/// (0x2D), so a word's bytes below it are found at once, and only those
+/// (a space, say, besides the four) are looked at one by one.
+fn split_plain_line(bytes: &[u8], cells: &mut Vec<(usize, usize)>) -> Option<usize> {
+    let mut start = 0;
+    let mut base = 0;
+    let mut words = bytes.chunks_exact(8);
+    loop {
+        let word = match words.next() {
+            Some(word) => <[u8; 8]>::try_from(word).ok()?,
+            None if base < bytes.len() => {
+                // The last few bytes, padded with zeros (which are below
+                // `-` too, but lie past the end).
+                let rest = words.remainder();
+                let mut tail = [0u8; 8];
+                tail.get_mut(..rest.len())?.copy_from_slice(rest);
+                tail
+            }
+            None => return None,
+        };
+        let mut special = bytes_below(u64::from_le_bytes(word), b'-');
+        while special != 0 {
+            let at = base + (special.trailing_zeros() / 8) as usize;
+            special &= special - 1;
+            match bytes.get(at) {
+                Some(b',') => {
+                    cells.push((start, at));
+                    start = at + 1;
+                }
+                Some(b'\n' | b'\r') if at > 0 => {
+                    cells.push((start, at));
+                    return Some(at);
+                }
+                Some(b'"' | b'\n' | b'\r') | None => return None,
+                Some(_) => {}
+            }
+        }
+        base += 8;
+    }
+}
+
+/// The high bit of each byte of `word` that is below `limit` (at most
+/// 0x80), and no other bit.
+#[inline(always)]
+fn bytes_below(word: u64, limit: u8) -> u64 {
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of `t` says its low seven bits are at
+    // least `limit`; no byte carries into the next.
+    let t = (word & LOW) + u64::from(0x80_u8.saturating_sub(limit)) * 0x0101_0101_0101_0101;
+    !(t | word) & HIGH
+}
+
+impl CsvRow {
+    /// Sets the line the row starts on.
+    pub(crate) fn set_line(&mut self, line: u64) {
+        self.line = line;
+    }
+
+    /// The byte offset the row starts at.
+    pub(crate) fn offset(&self) -> u64 {
+        self.offset
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A reader that gives at most `step` bytes per read, to cut rows at
+    /// every place.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.bytes.len());
+            let (head, tail) = self.bytes.split_at(n);
+            buf.get_mut(..n).unwrap().copy_from_slice(head);
+            self.bytes = tail;
+            Ok(n)
+        }
+    }
+
+    /// The rows (cells and start offsets) as the csv crate reads them.
+    fn by_csv(text: &[u8], step: usize) -> Vec<(Vec<Vec<u8>>, u64)> {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(Trickle { bytes: text, step });
+        let mut record = csv::ByteRecord::new();
+        let mut rows = Vec::new();
+        while reader.read_byte_record(&mut record).unwrap() {
+            let cells = record.iter().map(<[u8]>::to_vec).collect();
+            rows.push((cells, record.position().unwrap().byte()));
+        }
+        rows
+    }
+
+    fn by_rows(text: &[u8], step: usize) -> Vec<(Vec<Vec<u8>>, u64)> {
+        let mut reader = CsvRows::new(Trickle { bytes: text, step });
+        let mut row = CsvRow::default();
+        let mut rows = Vec::new();
+        while reader.read(&mut row).unwrap() {
+            rows.push((row.iter().map(<[u8]>::to_vec).collect(), row.offset()));
+        }
+        rows
+    }
+
+    #[test]
+    fn rows_are_read_as_the_csv_crate_reads_them() {
+        for text in [
+            "a,b\n1,2\n3,4\n",
+            "\u{feff}a,b\r\n1,2\r\n\r\n3,4",
+            "a\n\n\n1,,2,\n,\n\"q,\"\"\",x\r3\r\n\n4",
+            "a,b\n1,\"multi\nline\",z\n\"x\"y,2\n",
+            "",
+            "\n\n",
+            "a",
+        ] {
+            for step in [1, 2, 3, 7, 8192] {
+                assert_eq!(
+                    by_rows(text.as_bytes(), step),
+                    by_csv(text.as_bytes(), step),
+                    "{text:?} {step}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn rows_across_the_buffer_edge_are_read_whole() {
+        let mut text = String::from("id,x\n");
+        for i in 0..2000 {
+            text.push_str(&format!("EV-{i},{}\n", "y".repeat(i % 37)));
+        }
+        assert_eq!(
+            by_rows(text.as_bytes(), 8192),
+            by_csv(text.as_bytes(), 8192)
+        );
+        assert_eq!(
+            by_rows(text.as_bytes(), 5000),
+            by_csv(text.as_bytes(), 5000)
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn bytes_below_marks_exactly_the_bytes_below(word in any::<[u8; 8]>(), limit in 0u8..=0x80) {
+            let marked = bytes_below(u64::from_le_bytes(word), limit).to_le_bytes();
+            for (byte, mark) in word.iter().zip(marked) {
+                prop_assert_eq!(mark, if *byte < limit { 0x80 } else { 0 });
+            }
+        }
+
+        #[test]
+        fn any_bytes_are_read_as_the_csv_crate_reads_them(
+            text in proptest::collection::vec(
+                proptest::sample::select(b"ab,\"\r\n \xef\xbb\xbf".to_vec()),
+                0..200,
+            ),
+            step in 1usize..40,
+        ) {
+            prop_assert_eq!(by_rows(&text, step), by_csv(&text, step));
+        }
+
+        #[test]
+        fn long_lines_are_read_as_the_csv_crate_reads_them(
+            text in proptest::collection::vec(
+                proptest::sample::select(b"abcdefgh,,,\"\r\n\n\n\xc3\xa9".to_vec()),
+                0..2000,
+            ),
+        ) {
+            prop_assert_eq!(by_rows(&text, 8192), by_csv(&text, 8192));
+            prop_assert_eq!(by_rows(&text, 333), by_csv(&text, 333));
+        }
+    }
+}
