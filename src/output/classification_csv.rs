@@ -315,6 +315,7 @@ impl CsvRows {
     }
 
     /// Appends the CSV row of a classified record to `out`.
+    #[inline(always)]
     pub fn write(
         &mut self,
         out: &mut Vec<u8>,
@@ -433,7 +434,7 @@ impl Work {
 
     /// Appends a field of the record (empty if the ruleset lacks the field
     /// or the record its value) and the comma after it.
-    #[inline]
+    #[inline(always)]
     fn field(&mut self, out: &mut Vec<u8>, ruleset: &Ruleset, record: &Record, shown: &Shown) {
         match shown.field.and_then(|f| record.get(f)) {
             Some(value) => self.value(out, ruleset, shown, value),
@@ -443,7 +444,7 @@ impl Work {
 
     /// Appends a value of `shown`'s field as output shows it (the text of
     /// [`super::classification::field_text`]), and a comma.
-    #[inline]
+    #[inline(always)]
     fn value(&mut self, out: &mut Vec<u8>, ruleset: &Ruleset, shown: &Shown, value: &Value) {
         let escaping = self.escaping;
         match value {

@@ -55,6 +55,9 @@ struct DayText {
     /// itself and the day after (an offset moves some of the day's local
     /// times into one of them), at the offset.
     midnights: [Block; 3],
+    /// The second of the UTC day last written and its text (a second of
+    /// no day at first): due times are mostly the end of a local day.
+    last: (u32, Block),
 }
 
 impl DayText {
@@ -73,7 +76,30 @@ impl DayText {
         Some(DayText {
             offset,
             midnights: [midnight(day - 1)?, midnight(day)?, midnight(day + 1)?],
+            last: (u32::MAX, [0; 32]),
         })
+    }
+}
+
+impl DayText {
+    /// The text of the local time `second` seconds into the UTC day, in a
+    /// block.
+    fn local(&self, second: u32) -> Block {
+        // Within a day either side: offsets are under a day.
+        let local = second as i32 + self.offset;
+        let [before, on, after] = &self.midnights;
+        let (midnight, second) = if local < 0 {
+            (before, local + DAY)
+        } else if local < DAY {
+            (on, local)
+        } else {
+            (after, local - DAY)
+        };
+        let mut block = *midnight;
+        if let Some(digits) = block.get_mut(TIME_AT..TIME_AT + 8) {
+            digits.copy_from_slice(&time_of_day(second as u32));
+        }
+        block
     }
 }
 
@@ -147,7 +173,7 @@ impl LocalClock {
     /// truncated), the text of [`timestamp::write_local`], through
     /// `escaping` (which only a time chrono writes can need: a year before
     /// 0 begins with `-`).
-    #[inline]
+    #[inline(always)]
     pub fn push_cell(
         &mut self,
         out: &mut Vec<u8>,
@@ -160,21 +186,12 @@ impl LocalClock {
         // A leap second is left to the exact path.
         if time.nanosecond() < 1_000_000_000 {
             if let Some(text) = self.day(tz, utc.date(), at) {
-                // Within a day either side: offsets are under a day.
-                let local = time.num_seconds_from_midnight() as i32 + text.offset;
-                let [before, on, after] = &text.midnights;
-                let (midnight, second) = if local < 0 {
-                    (before, local + DAY)
-                } else if local < DAY {
-                    (on, local)
-                } else {
-                    (after, local - DAY)
-                };
-                let start = out.len();
-                out.extend_from_slice(midnight);
-                if let Some(digits) = out.get_mut(start + TIME_AT..start + TIME_AT + 8) {
-                    digits.copy_from_slice(&time_of_day(second as u32));
+                let second = time.num_seconds_from_midnight();
+                if text.last.0 != second {
+                    text.last = (second, text.local(second));
                 }
+                let start = out.len();
+                out.extend_from_slice(&text.last.1);
                 // Digits first, and no delimiter, quote or line break.
                 out.truncate(start + TEXT);
                 return;
@@ -186,12 +203,12 @@ impl LocalClock {
     /// The cached text of the UTC `date` of `at` in `tz`, worked out on a
     /// miss.
     #[inline(always)]
-    fn day(&mut self, tz: Tz, date: NaiveDate, at: DateTime<Utc>) -> Option<&DayText> {
+    fn day(&mut self, tz: Tz, date: NaiveDate, at: DateTime<Utc>) -> Option<&mut DayText> {
         let slot = self.slots.get_mut(slot_index(date))?;
         if slot.date != date || slot.tz != tz {
             fill(slot, tz, date, at);
         }
-        slot.text.as_ref()
+        slot.text.as_mut()
     }
 
     /// [`Self::push_cell`] for a day with a change of offset, a leap second
@@ -311,6 +328,30 @@ mod tests {
             let mut clock = LocalClock::default();
             for zone in ["UTC", "America/New_York", "Asia/Tokyo"] {
                 let tz: Tz = zone.parse().expect("a zone");
+                let mut out = Vec::new();
+                clock.push_cell(&mut out, instant(text), tz, CellEscaping::Raw);
+                assert_eq!(String::from_utf8_lossy(&out), by_chrono(instant(text), tz));
+            }
+        }
+    }
+
+    #[test]
+    fn a_time_written_again_is_written_as_chrono_writes_it() {
+        // The same seconds of a day again, after others of that day, of
+        // the same second of other days, and in another zone.
+        let mut clock = LocalClock::default();
+        let texts = [
+            "2026-02-04T04:59:59Z",
+            "2026-02-04T04:59:59Z",
+            "2026-02-05T04:59:59Z",
+            "2026-02-04T04:59:59Z",
+            "2026-02-04T17:00:00Z",
+            "2026-02-04T04:59:59Z",
+            "2026-02-04T17:00:00Z",
+        ];
+        for zone in ["America/New_York", "Asia/Kolkata", "America/New_York"] {
+            let tz: Tz = zone.parse().expect("a zone");
+            for text in texts {
                 let mut out = Vec::new();
                 clock.push_cell(&mut out, instant(text), tz, CellEscaping::Raw);
                 assert_eq!(String::from_utf8_lossy(&out), by_chrono(instant(text), tz));
