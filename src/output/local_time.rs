@@ -82,24 +82,25 @@ impl DayText {
 }
 
 impl DayText {
-    /// The text of the local time `second` seconds into the UTC day, in a
-    /// block.
-    fn local(&self, second: u32) -> Block {
+    /// Makes [`Self::last`] the text of the local time `second` seconds
+    /// into the UTC day (written in place: the blocks are not copied
+    /// about).
+    fn remember(&mut self, second: u32) {
         // Within a day either side: offsets are under a day.
         let local = second as i32 + self.offset;
         let [before, on, after] = &self.midnights;
-        let (midnight, second) = if local < 0 {
+        let (midnight, local) = if local < 0 {
             (before, local + DAY)
         } else if local < DAY {
             (on, local)
         } else {
             (after, local - DAY)
         };
-        let mut block = *midnight;
-        if let Some(digits) = block.get_mut(TIME_AT..TIME_AT + 8) {
-            digits.copy_from_slice(&time_of_day(second as u32));
+        self.last.0 = second;
+        self.last.1 = *midnight;
+        if let Some(digits) = self.last.1.get_mut(TIME_AT..TIME_AT + 8) {
+            digits.copy_from_slice(&time_of_day(local as u32));
         }
-        block
     }
 }
 
@@ -188,7 +189,7 @@ impl LocalClock {
             if let Some(text) = self.day(tz, utc.date(), at) {
                 let second = time.num_seconds_from_midnight();
                 if text.last.0 != second {
-                    text.last = (second, text.local(second));
+                    text.remember(second);
                 }
                 let start = out.len();
                 out.extend_from_slice(&text.last.1);
