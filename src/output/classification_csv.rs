@@ -5,28 +5,40 @@
 //! [`super::classification::RowBuffer::write`] gives, without building a
 //! [`super::classification::Row`] or allocating: text is borrowed from the
 //! record and the ruleset, the ruleset's own cells (levels, triggers,
-//! criteria, enumeration codes) are encoded once per buffer, and local
-//! times go through a [`LocalClock`].
+//! criteria, enumeration codes) and the agencies met are encoded once per
+//! buffer with the delimiter that follows them (see [`super::encoded`]),
+//! and local times go through a [`LocalClock`].
 
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use chrono_tz::Tz;
+
 use super::cells::CellEscaping;
 use super::classification::{UNALLOCATED, write_flag};
 use super::csv_row::push_cell;
+use super::encoded::{Encoded, Memo, Runs};
 use super::local_time::LocalClock;
 use crate::classify::{Classification, Classifier, Declared, Flag};
 use crate::input::Origin;
 use crate::record::{Record, Value};
 use crate::ruleset::Ruleset;
-use crate::ruleset::model::{FieldId, FieldType};
-
-/// A cell's bytes, encoded for the CSV output once.
-type Encoded = Box<[u8]>;
+use crate::ruleset::model::{FieldId, FieldType, LevelId};
 
 /// What a buffer keeps from row to row to encode the CSV rows of one
 /// ruleset.
 pub struct CsvRows {
+    cells: Cells,
+    /// The level and category cells, by level and category code.
+    heads: Runs,
+    /// The declared, trigger, rule and citation cells, by declaration,
+    /// trigger and criterion.
+    tails: Runs,
+    work: Work,
+}
+
+/// The cells of a ruleset, each encoded once with the delimiter after it.
+struct Cells {
     escaping: CellEscaping,
     id: Shown,
     occurred_at: Shown,
@@ -34,27 +46,81 @@ pub struct CsvRows {
     signature: Shown,
     /// Each level's id, by level index.
     levels: Vec<Encoded>,
+    unclassified: Encoded,
     /// Each trigger's id, by trigger index.
     triggers: Vec<Encoded>,
-    /// Each criterion's id and citation, by criterion index.
-    criteria: Vec<(Encoded, Encoded)>,
+    no_trigger: Encoded,
+    /// Each criterion's id and citation (two cells), by criterion index.
+    criteria: Vec<Encoded>,
+    no_criterion: Encoded,
     /// `yes`, `no` and `review`.
     declared: [Encoded; 3],
-    /// The flags of a record whose only flag is [`Flag::Unallocated`].
+    /// The agency cell of a record without one: `unallocated` when its
+    /// addresses are not allocated, else empty.
+    unallocated_agency: Encoded,
+    no_agency: Encoded,
+    /// The flags cell (and the end of the row) of a record without flags,
+    /// and of one whose only flag is [`Flag::Unallocated`].
+    no_flags: Encoded,
     unallocated: Encoded,
-    work: Work,
 }
 
 /// The state that writing a row changes.
 struct Work {
     escaping: CellEscaping,
+    /// The zone local times are shown in.
+    tz: Tz,
     /// The offsets of the local times written.
     clock: LocalClock,
     /// Text of a cell being written (an origin, a number, the flags).
     scratch: String,
     /// Agencies met and their cells: there are few, and each record's is a
     /// shared text of the allocation table.
-    agencies: Vec<(Option<Arc<str>>, Vec<u8>)>,
+    agencies: Vec<(Option<Arc<str>>, Encoded)>,
+    /// The bytes of an agency's cell being encoded.
+    agency_cell: Vec<u8>,
+    /// Flags met and their cells (and the end of the row): a few lists of
+    /// flags make most rows' flags, and writing their lines costs hundreds
+    /// of instructions. A slot holds the flags of its cell, so a cell is
+    /// only taken for the very flags it was written from.
+    flag_cells: Memo<Option<Vec<Flag>>>,
+}
+
+/// The hash of `flags` in [`Work::flag_cells`]: any function of the flags
+/// would do (a slot's flags are compared whole); this one is cheap and
+/// spreads the lists a ruleset gives.
+fn flags_hash(flags: &[Flag]) -> u64 {
+    let first = |ids: &[crate::ruleset::model::TriggerId]| ids.first().map_or(0, |t| t.index());
+    flags.iter().fold(flags.len() as u64, |hash, flag| {
+        let (kind, value) = match flag {
+            Flag::Gap(i) => (0, *i),
+            Flag::Conflict { declare, withhold } => (1, first(declare) << 16 ^ first(withhold)),
+            Flag::Missing { field, criteria } => (2, field.index() << 16 ^ criteria.len()),
+            Flag::NoStartTime(field) => (3, field.index()),
+            Flag::Unallocated => (4, 0),
+        };
+        (hash ^ (value as u64) << 3 ^ kind).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    })
+}
+
+/// Appends the lines of `flags` as one cell (written in `scratch`), and
+/// the end of the row.
+fn push_flags(
+    out: &mut Vec<u8>,
+    scratch: &mut String,
+    classifier: &Classifier<'_>,
+    flags: &[Flag],
+    escaping: CellEscaping,
+) {
+    scratch.clear();
+    for (i, flag) in flags.iter().enumerate() {
+        if i > 0 {
+            scratch.push_str("; ");
+        }
+        write_flag(scratch, classifier, flag);
+    }
+    push_cell(out, scratch, escaping);
+    out.push(b'\n');
 }
 
 /// Agencies [`Work::agencies`] holds, a power of two.
@@ -63,6 +129,8 @@ const AGENCY_SLOTS: usize = 64;
 /// A field that the CSV row shows, found once.
 struct Shown {
     field: Option<FieldId>,
+    /// Whether the field is an enumeration.
+    enumeration: bool,
     /// The codes of an enumeration field, by index.
     codes: Vec<Encoded>,
 }
@@ -70,73 +138,184 @@ struct Shown {
 impl Shown {
     fn of(ruleset: &Ruleset, name: &str, escaping: CellEscaping) -> Self {
         let field = ruleset.field_id(name);
-        let codes = match field.map(|f| &ruleset.field(f).ty) {
-            Some(FieldType::Enum(spec)) => spec
-                .values
-                .iter()
-                .map(|v| encode(&v.code, escaping))
-                .collect(),
-            _ => Vec::new(),
+        let (enumeration, codes) = match field.map(|f| &ruleset.field(f).ty) {
+            Some(FieldType::Enum(spec)) => (
+                true,
+                spec.values
+                    .iter()
+                    .map(|v| encode(&v.code, escaping, b','))
+                    .collect(),
+            ),
+            _ => (false, Vec::new()),
         };
-        Shown { field, codes }
+        Shown {
+            field,
+            enumeration,
+            codes,
+        }
+    }
+
+    /// Appends the code at `index` of the field and a comma.
+    #[inline(always)]
+    fn push_code(&self, out: &mut Vec<u8>, ruleset: &Ruleset, index: u32, escaping: CellEscaping) {
+        let text = || match self.field.map(|f| &ruleset.field(f).ty) {
+            Some(FieldType::Enum(spec)) => spec.code(index),
+            _ => "",
+        };
+        push_encoded(out, &self.codes, index as usize, text, escaping);
     }
 }
 
-/// `text` as a CSV cell.
-fn encode(text: &str, escaping: CellEscaping) -> Encoded {
+/// `text` as a CSV cell, then `end` (the delimiter after it).
+fn encode(text: &str, escaping: CellEscaping, end: u8) -> Encoded {
     let mut cell = Vec::new();
     push_cell(&mut cell, text, escaping);
-    cell.into_boxed_slice()
+    cell.push(end);
+    Encoded::new(&cell)
 }
 
 /// Appends the encoded cell at `index`, else (never, for the ruleset the
-/// cells were encoded from) `text` encoded now.
-fn push_encoded(
+/// cells were encoded from) `text()` encoded now and a comma.
+#[inline(always)]
+fn push_encoded<'t>(
     out: &mut Vec<u8>,
     cells: &[Encoded],
     index: usize,
-    text: &str,
+    text: impl FnOnce() -> &'t str,
     escaping: CellEscaping,
 ) {
     match cells.get(index) {
-        Some(cell) => out.extend_from_slice(cell),
-        None => push_cell(out, text, escaping),
+        Some(cell) => cell.push(out),
+        None => {
+            push_cell(out, text(), escaping);
+            out.push(b',');
+        }
+    }
+}
+
+/// `Some(i + 1)` of an index under `2^bits - 1`, and `0` of `None`: a part
+/// of a key of [`Runs`].
+fn key_part(index: Option<usize>, bits: u32) -> Option<u64> {
+    match index {
+        None => Some(0),
+        Some(i) => u64::try_from(i)
+            .ok()
+            .filter(|i| *i < (1 << bits) - 1)
+            .map(|i| i + 1),
+    }
+}
+
+impl Cells {
+    /// Appends a level's cell.
+    #[inline(always)]
+    fn push_level(&self, out: &mut Vec<u8>, ruleset: &Ruleset, level: Option<LevelId>) {
+        match level {
+            Some(l) => {
+                let text = || ruleset.level(l).id.value.as_str();
+                push_encoded(out, &self.levels, l.index(), text, self.escaping);
+            }
+            None => self.unclassified.push(out),
+        }
+    }
+
+    /// Appends the cells of the outcome's declaration, trigger and
+    /// criterion (with its citation).
+    fn push_decision(&self, out: &mut Vec<u8>, ruleset: &Ruleset, outcome: &Classification) {
+        let escaping = self.escaping;
+        let [yes, no, review] = &self.declared;
+        match outcome.declared {
+            Declared::Yes => yes,
+            Declared::No => no,
+            Declared::Review => review,
+        }
+        .push(out);
+        match outcome.trigger {
+            Some(t) => {
+                let text = || ruleset.trigger(t).id.value.as_str();
+                push_encoded(out, &self.triggers, t.index(), text, escaping);
+            }
+            None => self.no_trigger.push(out),
+        }
+        match outcome.rule.map(|i| self.criteria.get(i).ok_or(i)) {
+            None => self.no_criterion.push(out),
+            Some(Ok(cells)) => cells.push(out),
+            Some(Err(i)) => {
+                let criterion = ruleset.criterion(i);
+                push_cell(out, &criterion.id.value, escaping);
+                out.push(b',');
+                push_cell(out, &criterion.citation.value, escaping);
+                out.push(b',');
+            }
+        }
+    }
+
+    /// The key of [`Self::push_decision`]'s cells in [`CsvRows::tails`]
+    /// (under `2^63`), if the indexes are not too big for one.
+    #[inline(always)]
+    fn decision_key(outcome: &Classification) -> Option<u64> {
+        let declared = match outcome.declared {
+            Declared::Yes => 0,
+            Declared::No => 1,
+            Declared::Review => 2,
+        };
+        let trigger = key_part(outcome.trigger.map(|t| t.index()), 30)?;
+        let rule = key_part(outcome.rule, 31)?;
+        Some(declared | trigger << 2 | rule << 32)
     }
 }
 
 impl CsvRows {
     /// The cells of `ruleset`, encoded through `escaping`.
     pub fn new(ruleset: &Ruleset, escaping: CellEscaping) -> Self {
-        let encode = |text: &str| encode(text, escaping);
-        CsvRows {
+        let cell = |text: &str| encode(text, escaping, b',');
+        let criterion = |id: &str, citation: &str| {
+            let mut cells = Vec::new();
+            push_cell(&mut cells, id, escaping);
+            cells.push(b',');
+            push_cell(&mut cells, citation, escaping);
+            cells.push(b',');
+            Encoded::new(&cells)
+        };
+        let cells = Cells {
             escaping,
             id: Shown::of(ruleset, "id", escaping),
             occurred_at: Shown::of(ruleset, "occurred_at", escaping),
             category: Shown::of(ruleset, "category", escaping),
             signature: Shown::of(ruleset, "signature", escaping),
-            levels: ruleset.levels.iter().map(|l| encode(&l.id.value)).collect(),
-            triggers: ruleset
-                .triggers
-                .iter()
-                .map(|t| encode(&t.id.value))
-                .collect(),
+            levels: ruleset.levels.iter().map(|l| cell(&l.id.value)).collect(),
+            unclassified: cell("unclassified"),
+            triggers: ruleset.triggers.iter().map(|t| cell(&t.id.value)).collect(),
+            no_trigger: cell(""),
             criteria: ruleset
                 .criteria
                 .iter()
-                .map(|c| (encode(&c.id.value), encode(&c.citation.value)))
+                .map(|c| criterion(&c.id.value, &c.citation.value))
                 .collect(),
-            declared: [Declared::Yes, Declared::No, Declared::Review].map(|d| encode(d.as_str())),
-            unallocated: encode(UNALLOCATED),
+            no_criterion: criterion("", ""),
+            declared: [Declared::Yes, Declared::No, Declared::Review].map(|d| cell(d.as_str())),
+            unallocated_agency: cell("unallocated"),
+            no_agency: cell(""),
+            no_flags: encode("", escaping, b'\n'),
+            unallocated: encode(UNALLOCATED, escaping, b'\n'),
+        };
+        CsvRows {
+            cells,
+            heads: Runs::default(),
+            tails: Runs::default(),
             work: Work {
                 escaping,
+                tz: ruleset.meta.timezone.value,
                 clock: LocalClock::default(),
                 scratch: String::new(),
-                agencies: vec![(None, Vec::new()); AGENCY_SLOTS],
+                agencies: vec![(None, Encoded::default()); AGENCY_SLOTS],
+                agency_cell: Vec::new(),
+                flag_cells: Memo::default(),
             },
         }
     }
 
     /// Appends the CSV row of a classified record to `out`.
+    #[inline(always)]
     pub fn write(
         &mut self,
         out: &mut Vec<u8>,
@@ -146,137 +325,145 @@ impl CsvRows {
         origin: &Origin,
     ) {
         let ruleset = classifier.ruleset();
-        let escaping = self.escaping;
+        let cells = &self.cells;
         let work = &mut self.work;
-        match self.id.field.and_then(|f| record.get(f).map(|v| (f, v))) {
-            Some((f, value)) => work.value(out, ruleset, &self.id, f, value),
-            None => {
-                work.scratch.clear();
-                let _ = write!(work.scratch, "{origin}");
-                push_cell(out, &work.scratch, escaping);
+        match cells.id.field.and_then(|f| record.get(f)) {
+            Some(value) => work.value(out, ruleset, &cells.id, value),
+            None => work.origin(out, origin),
+        }
+        work.field(out, ruleset, record, &cells.occurred_at);
+        match &outcome.agency {
+            Some(a) => work.agency(out, &a.agency),
+            None if outcome.flags.contains(&Flag::Unallocated) => {
+                cells.unallocated_agency.push(out);
             }
+            None => cells.no_agency.push(out),
         }
-        out.push(b',');
-        work.field(out, ruleset, record, &self.occurred_at);
-        match (&outcome.agency, outcome.flags.contains(&Flag::Unallocated)) {
-            (Some(a), _) => work.agency(out, &a.agency),
-            (None, true) => push_cell(out, "unallocated", escaping),
-            (None, false) => {}
-        }
-        out.push(b',');
-        match outcome.level {
-            Some(l) => {
-                let text = &ruleset.level(l).id.value;
-                push_encoded(out, &self.levels, l.index(), text, escaping);
-            }
-            None => push_cell(out, "unclassified", escaping),
-        }
-        out.push(b',');
-        work.field(out, ruleset, record, &self.category);
-        work.field(out, ruleset, record, &self.signature);
-        let [yes, no, review] = &self.declared;
-        let declared = match outcome.declared {
-            Declared::Yes => yes,
-            Declared::No => no,
-            Declared::Review => review,
+        // The level and an enumeration's code (or nothing) as one run.
+        let category = cells.category.field.and_then(|f| record.get(f));
+        let code = match category {
+            None => Some(None),
+            Some(Value::Enum(i)) if cells.category.enumeration => Some(Some(*i)),
+            Some(_) => None,
         };
-        out.extend_from_slice(declared);
-        out.push(b',');
-        if let Some(t) = outcome.trigger {
-            let text = &ruleset.trigger(t).id.value;
-            push_encoded(out, &self.triggers, t.index(), text, escaping);
-        }
-        out.push(b',');
-        match outcome.rule.map(|i| (i, self.criteria.get(i))) {
-            Some((_, Some((id, citation)))) => {
-                out.extend_from_slice(id);
-                out.push(b',');
-                out.extend_from_slice(citation);
+        let head_key = code.and_then(|code| {
+            let level = key_part(outcome.level.map(|l| l.index()), 31)?;
+            let code = key_part(code.map(|i| i as usize), 32)?;
+            Some(level << 32 | code)
+        });
+        match (head_key, code) {
+            (Some(key), Some(code)) => self.heads.push_run(out, key, |out| {
+                cells.push_level(out, ruleset, outcome.level);
+                match code {
+                    Some(i) => cells.category.push_code(out, ruleset, i, cells.escaping),
+                    None => out.push(b','),
+                }
+            }),
+            _ => {
+                cells.push_level(out, ruleset, outcome.level);
+                work.field(out, ruleset, record, &cells.category);
             }
-            Some((i, None)) => {
-                let criterion = ruleset.criterion(i);
-                push_cell(out, &criterion.id.value, escaping);
-                out.push(b',');
-                push_cell(out, &criterion.citation.value, escaping);
-            }
-            None => out.push(b','),
         }
-        out.push(b',');
+        work.field(out, ruleset, record, &cells.signature);
+        match Cells::decision_key(outcome) {
+            Some(key) => self.tails.push_run(out, key, |out| {
+                cells.push_decision(out, ruleset, outcome);
+            }),
+            None => cells.push_decision(out, ruleset, outcome),
+        }
         if let Some(d) = &outcome.due {
-            work.clock.push_cell(out, d.at, d.tz, escaping);
+            work.clock.push_cell(out, d.at, d.tz, cells.escaping);
         }
         out.push(b',');
         match outcome.flags.as_slice() {
-            [] => {}
-            [Flag::Unallocated] => out.extend_from_slice(&self.unallocated),
-            flags => {
-                work.scratch.clear();
-                for (i, flag) in flags.iter().enumerate() {
-                    if i > 0 {
-                        work.scratch.push_str("; ");
-                    }
-                    write_flag(&mut work.scratch, classifier, flag);
-                }
-                push_cell(out, &work.scratch, escaping);
-            }
+            [] => cells.no_flags.push(out),
+            [Flag::Unallocated] => cells.unallocated.push(out),
+            flags => work.flags(out, classifier, flags),
         }
-        out.push(b'\n');
     }
 }
 
 impl Work {
-    /// Appends an agency, encoded once for each shared text met (the text
-    /// is held, so its address stands for it while it is cached; a slot's
-    /// cell is re-encoded in place, without allocating, when another text
-    /// takes it).
+    /// Appends an agency and a comma, encoded once for each shared text
+    /// met (the text is held, so its address stands for it while it is
+    /// cached; a slot's cell is re-encoded when another text takes it).
+    #[inline]
     fn agency(&mut self, out: &mut Vec<u8>, agency: &Arc<str>) {
         let index = (Arc::as_ptr(agency).cast::<u8>() as usize >> 4) & (AGENCY_SLOTS - 1);
         let Some((held, cell)) = self.agencies.get_mut(index) else {
-            return push_cell(out, agency, self.escaping);
+            push_cell(out, agency, self.escaping);
+            return out.push(b',');
         };
         if !held.as_ref().is_some_and(|h| Arc::ptr_eq(h, agency)) {
-            cell.clear();
-            push_cell(cell, agency, self.escaping);
+            self.agency_cell.clear();
+            push_cell(&mut self.agency_cell, agency, self.escaping);
+            self.agency_cell.push(b',');
+            *cell = Encoded::new(&self.agency_cell);
             *held = Some(Arc::clone(agency));
         }
-        out.extend_from_slice(cell);
+        cell.push(out);
+    }
+
+    /// Appends where a record without an id is (`FILE:LINE`) and a comma.
+    #[cold]
+    fn origin(&mut self, out: &mut Vec<u8>, origin: &Origin) {
+        self.scratch.clear();
+        let _ = write!(self.scratch, "{origin}");
+        push_cell(out, &self.scratch, self.escaping);
+        out.push(b',');
+    }
+
+    /// Appends the lines of `flags` as one cell, and the end of the row,
+    /// through [`Self::flag_cells`] (a buffer writes the rows of one
+    /// classifier, so the same flags have the same lines).
+    fn flags(&mut self, out: &mut Vec<u8>, classifier: &Classifier<'_>, flags: &[Flag]) {
+        let escaping = self.escaping;
+        let scratch = &mut self.scratch;
+        self.flag_cells.push(
+            out,
+            flags_hash(flags),
+            |held| held.as_deref() == Some(flags),
+            |held| {
+                let held = held.get_or_insert_with(Vec::new);
+                held.clear();
+                held.extend_from_slice(flags);
+            },
+            |out| push_flags(out, scratch, classifier, flags, escaping),
+        );
     }
 
     /// Appends a field of the record (empty if the ruleset lacks the field
     /// or the record its value) and the comma after it.
+    #[inline(always)]
     fn field(&mut self, out: &mut Vec<u8>, ruleset: &Ruleset, record: &Record, shown: &Shown) {
-        if let Some((f, value)) = shown.field.and_then(|f| record.get(f).map(|v| (f, v))) {
-            self.value(out, ruleset, shown, f, value);
+        match shown.field.and_then(|f| record.get(f)) {
+            Some(value) => self.value(out, ruleset, shown, value),
+            None => out.push(b','),
+        }
+    }
+
+    /// Appends a value of `shown`'s field as output shows it (the text of
+    /// [`super::classification::field_text`]), and a comma.
+    #[inline(always)]
+    fn value(&mut self, out: &mut Vec<u8>, ruleset: &Ruleset, shown: &Shown, value: &Value) {
+        let escaping = self.escaping;
+        match value {
+            Value::Str(s) => push_cell(out, s, escaping),
+            Value::Enum(i) if shown.enumeration => {
+                return shown.push_code(out, ruleset, *i, escaping);
+            }
+            Value::Time(t) => self.clock.push_cell(out, t.to_utc(), self.tz, escaping),
+            value => self.display(out, value),
         }
         out.push(b',');
     }
 
-    /// Appends a value as output shows it (the text of
-    /// [`super::classification::field_text`]).
-    fn value(
-        &mut self,
-        out: &mut Vec<u8>,
-        ruleset: &Ruleset,
-        shown: &Shown,
-        field: FieldId,
-        value: &Value,
-    ) {
-        let escaping = self.escaping;
-        match (value, &ruleset.field(field).ty) {
-            (Value::Str(s), _) => push_cell(out, s, escaping),
-            (Value::Enum(i), FieldType::Enum(spec)) => {
-                push_encoded(out, &shown.codes, *i as usize, spec.code(*i), escaping);
-            }
-            (Value::Time(t), _) => {
-                let tz = ruleset.meta.timezone.value;
-                self.clock.push_cell(out, t.to_utc(), tz, escaping);
-            }
-            (value, _) => {
-                self.scratch.clear();
-                let _ = write!(self.scratch, "{value}");
-                push_cell(out, &self.scratch, escaping);
-            }
-        }
+    /// Appends a value as its `Display` text.
+    #[cold]
+    fn display(&mut self, out: &mut Vec<u8>, value: &Value) {
+        self.scratch.clear();
+        let _ = write!(self.scratch, "{value}");
+        push_cell(out, &self.scratch, self.escaping);
     }
 }
 
@@ -370,7 +557,11 @@ mod tests {
                 RowBuffer::new(RowFormat::Csv, escaping),
                 RowBuffer::new(RowFormat::Csv, escaping),
             );
-            for mut record in records(&ruleset) {
+            // Each record twice, in turn and the other way round, so that
+            // the encodings kept are met again after others.
+            let records = records(&ruleset);
+            let again = records.iter().rev().cloned();
+            for mut record in records.clone().into_iter().chain(again) {
                 let outcome = classifier.classify(&mut record, &origin);
                 // The flags it got, and every kind of flag.
                 let mut flagged = outcome.clone();

@@ -18,11 +18,23 @@ fn has_byte(word: u64, byte: u8) -> bool {
     diff.wrapping_sub(ONES) & !diff & HIGHS != 0
 }
 
+/// Whether some byte of `word` is under `limit` (at most `0x80`; exact as
+/// a yes or no, as [`has_byte`]).
+fn has_less(word: u64, limit: u8) -> bool {
+    word.wrapping_sub(ONES * u64::from(limit)) & !word & HIGHS != 0
+}
+
 /// Whether eight bytes hold one that obliges quoting: a delimiter, a quote
 /// or a line break (the csv crate's `QuoteStyle::Necessary`). Zero bytes,
-/// which pad a short cell, never do.
+/// which pad a short cell, never do. All four are under `-`, and so are
+/// none of the bytes of most words (ids, codes, digits, letters): one test
+/// clears those.
 fn word_needs_quotes(word: u64) -> bool {
-    has_byte(word, b',') | has_byte(word, b'"') | has_byte(word, b'\n') | has_byte(word, b'\r')
+    has_less(word, b'-')
+        && (has_byte(word, b',')
+            | has_byte(word, b'"')
+            | has_byte(word, b'\n')
+            | has_byte(word, b'\r'))
 }
 
 /// Whether a cell must be quoted, eight bytes at a time: most cells are
@@ -145,6 +157,28 @@ mod tests {
                     String::from_utf8_lossy(&out),
                     String::from_utf8_lossy(&by_csv_crate(row, escaping)),
                     "{row:?} {escaping:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_word_needs_quotes_exactly_when_a_byte_does() {
+        // Every pair of bytes, next to each other and apart, among bytes
+        // under and over the quick test's limit: the borrows of one byte's
+        // subtraction must not hide or fake another's.
+        for (a, b) in (0..=255u8).flat_map(|a| (0..=255u8).map(move |b| (a, b))) {
+            for (i, j, fill) in [(0, 1, b'x'), (3, 4, 0), (0, 7, b' '), (6, 7, b'-')] {
+                let mut word = [fill; 8];
+                word[i] = a;
+                word[j] = b;
+                let expected = word
+                    .iter()
+                    .any(|c| matches!(c, b',' | b'"' | b'\n' | b'\r'));
+                assert_eq!(
+                    word_needs_quotes(u64::from_le_bytes(word)),
+                    expected,
+                    "{word:?}"
                 );
             }
         }

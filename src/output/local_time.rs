@@ -4,13 +4,14 @@
 //! when the response is due). [`LocalClock`] keeps, for the buffer that
 //! encodes the rows, what it has worked out about each UTC day it has seen:
 //! the zone's offset throughout it and the text of the local dates it
-//! spans, so that an instant costs one look-up and the digits of its time
-//! of day. A day during which the offset changes is never cached, and
-//! instants the fast text does not cover (offsets in seconds, years outside
-//! 0..=9999) go through chrono, so the bytes are always the ones
-//! [`timestamp::write_local`] writes.
+//! spans, so that an instant costs one look-up (by its UTC date, as chrono
+//! holds it, without working out its timestamp), one fixed-size copy and
+//! the digits of its time of day. A day during which the offset changes is
+//! never cached, and instants the fast text does not cover (offsets in
+//! seconds, years outside 0..=9999) go through chrono, so the bytes are
+//! always the ones [`timestamp::write_local`] writes.
 
-use chrono::{DateTime, Offset, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Offset, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 
 use super::cells::CellEscaping;
@@ -21,15 +22,27 @@ use crate::record::timestamp;
 const SLOTS: usize = 1024;
 
 /// Seconds in a day.
-const DAY: i64 = 86_400;
+const DAY: i32 = 86_400;
+
+/// The length of a local time's text: `YYYY-MM-DDTHH:MM:SS+HH:MM`.
+const TEXT: usize = 25;
+
+/// Where `HH:MM:SS` is in a local time's text.
+const TIME_AT: usize = 11;
+
+/// A local time's text in a block a little longer, copied whole (see
+/// [`super::encoded`]).
+type Block = [u8; 32];
 
 /// One cached UTC day of a zone.
 #[derive(Clone, Copy)]
 struct Slot {
-    day: i64,
+    /// The UTC date.
+    date: NaiveDate,
     tz: Tz,
     /// `None` when the offset changes during the day, or its local times
-    /// are not all written by [`timestamp::local_text`].
+    /// are not all written by [`timestamp::local_text`] (and for the slots
+    /// not filled yet, which then cost nothing but the exact path).
     text: Option<DayText>,
 }
 
@@ -37,58 +50,120 @@ struct Slot {
 #[derive(Clone, Copy)]
 struct DayText {
     /// The offset throughout the day, in seconds.
-    offset: i64,
+    offset: i32,
     /// The text of midnight of the local dates of the day before, the day
     /// itself and the day after (an offset moves some of the day's local
     /// times into one of them), at the offset.
-    before: [u8; 25],
-    on: [u8; 25],
-    after: [u8; 25],
+    midnights: [Block; 3],
+    /// The second of the UTC day last written and its text (a second of
+    /// no day at first): due times are mostly the end of a local day.
+    last: (u32, Block),
 }
 
 impl DayText {
-    /// The text of `day` of `tz`, if the offset is the same all day and
-    /// every local time of it has a fast text.
+    /// The text of `day` (days since the epoch) of `tz`, if the offset is
+    /// the same all day and every local time of it has a fast text.
     fn of(tz: Tz, day: i64) -> Option<Self> {
         let offset = timestamp::cached_uniform_utc_day(tz, day)?;
         let suffix = timestamp::offset_text(offset)?;
         let midnight = |day| {
             let date = timestamp::date_text(day)?;
-            Some(timestamp::join_local(date, *b"00:00:00", suffix))
+            let text = timestamp::join_local(date, *b"00:00:00", suffix);
+            let mut block = [0; 32];
+            block.get_mut(..TEXT)?.copy_from_slice(&text);
+            Some(block)
         };
         Some(DayText {
-            offset: i64::from(offset),
-            before: midnight(day - 1)?,
-            on: midnight(day)?,
-            after: midnight(day + 1)?,
+            offset,
+            midnights: [midnight(day - 1)?, midnight(day)?, midnight(day + 1)?],
+            last: (u32::MAX, [0; 32]),
         })
     }
 }
 
-/// Writes the time of day `second` (under a day) into the text of a
-/// midnight.
-fn set_time(text: &mut [u8; 25], second: u32) {
-    let [h0, h1, _, m0, m1, _, s0, s1] = timestamp::time_text(second);
-    text[11] = h0;
-    text[12] = h1;
-    text[14] = m0;
-    text[15] = m1;
-    text[17] = s0;
-    text[18] = s1;
+impl DayText {
+    /// Makes [`Self::last`] the text of the local time `second` seconds
+    /// into the UTC day (written in place: the blocks are not copied
+    /// about).
+    fn remember(&mut self, second: u32) {
+        // Within a day either side: offsets are under a day.
+        let local = second as i32 + self.offset;
+        let [before, on, after] = &self.midnights;
+        let (midnight, local) = if local < 0 {
+            (before, local + DAY)
+        } else if local < DAY {
+            (on, local)
+        } else {
+            (after, local - DAY)
+        };
+        self.last.0 = second;
+        self.last.1 = *midnight;
+        if let Some(digits) = self.last.1.get_mut(TIME_AT..TIME_AT + 8) {
+            digits.copy_from_slice(&time_of_day(local as u32));
+        }
+    }
+}
+
+/// The two digits of each number under 100, one after another.
+const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849\
+    5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
+/// The digits of `n`, under 100 (else `00`, which no caller gives).
+fn pair(n: u32) -> [u8; 2] {
+    let at = 2 * n as usize;
+    match PAIRS.get(at..at + 2) {
+        Some(&[tens, ones]) => [tens, ones],
+        _ => *b"00",
+    }
+}
+
+/// `HH:MM:SS` of `second` (under a day): the text of
+/// [`timestamp::time_text`], from a table of digit pairs.
+fn time_of_day(second: u32) -> [u8; 8] {
+    let (hour, second_of_hour) = (second / 3600, second % 3600);
+    let [h0, h1] = pair(hour);
+    let [m0, m1] = pair(second_of_hour / 60);
+    let [s0, s1] = pair(second_of_hour % 60);
+    [h0, h1, b':', m0, m1, b':', s0, s1]
+}
+
+/// A slot for each UTC date; consecutive dates take consecutive slots.
+fn slot_index(date: NaiveDate) -> usize {
+    (date.year() as usize)
+        .wrapping_mul(367)
+        .wrapping_add(date.ordinal0() as usize)
+        & (SLOTS - 1)
+}
+
+/// Puts the day of `at` (whose UTC date is `date`) in `tz` in `slot`: once
+/// a day, out of the way of the look-ups.
+#[cold]
+#[inline(never)]
+fn fill(slot: &mut Slot, tz: Tz, date: NaiveDate, at: DateTime<Utc>) {
+    *slot = Slot {
+        date,
+        tz,
+        text: DayText::of(tz, at.timestamp().div_euclid(i64::from(DAY))),
+    };
 }
 
 /// A per-buffer cache of a zone's days, and the writer of local times
 /// through it.
 pub struct LocalClock {
-    slots: Vec<Option<Slot>>,
+    slots: Vec<Slot>,
     /// Text of the instants that chrono formats.
     scratch: String,
 }
 
 impl Default for LocalClock {
     fn default() -> Self {
+        let empty = Slot {
+            date: NaiveDate::MIN,
+            tz: Tz::UTC,
+            text: None,
+        };
         LocalClock {
-            slots: vec![None; SLOTS],
+            slots: vec![empty; SLOTS],
             scratch: String::new(),
         }
     }
@@ -99,6 +174,7 @@ impl LocalClock {
     /// truncated), the text of [`timestamp::write_local`], through
     /// `escaping` (which only a time chrono writes can need: a year before
     /// 0 begins with `-`).
+    #[inline(always)]
     pub fn push_cell(
         &mut self,
         out: &mut Vec<u8>,
@@ -106,45 +182,40 @@ impl LocalClock {
         tz: Tz,
         escaping: CellEscaping,
     ) {
-        let seconds = at.timestamp();
-        let day = seconds.div_euclid(DAY);
+        let utc = at.naive_utc();
+        let time = utc.time();
         // A leap second is left to the exact path.
-        if at.timestamp_subsec_nanos() < 1_000_000_000 {
-            if let Some(text) = self.day(tz, day) {
-                // Within a day either side: offsets are under a day.
-                let local = seconds - day * DAY + text.offset;
-                let (mut text, second) = if local < 0 {
-                    (text.before, local + DAY)
-                } else if local < DAY {
-                    (text.on, local)
-                } else {
-                    (text.after, local - DAY)
-                };
-                set_time(&mut text, second as u32);
+        if time.nanosecond() < 1_000_000_000 {
+            if let Some(text) = self.day(tz, utc.date(), at) {
+                let second = time.num_seconds_from_midnight();
+                if text.last.0 != second {
+                    text.remember(second);
+                }
+                let start = out.len();
+                out.extend_from_slice(&text.last.1);
                 // Digits first, and no delimiter, quote or line break.
-                out.extend_from_slice(&text);
+                out.truncate(start + TEXT);
                 return;
             }
         }
         self.push_exact(out, at, tz, escaping);
     }
 
-    /// The cached text of `day` of `tz`, worked out on a miss.
-    fn day(&mut self, tz: Tz, day: i64) -> Option<&DayText> {
-        let slot = self.slots.get_mut((day as usize) & (SLOTS - 1))?;
-        if !matches!(slot, Some(s) if s.day == day && s.tz == tz) {
-            *slot = Some(Slot {
-                day,
-                tz,
-                text: DayText::of(tz, day),
-            });
+    /// The cached text of the UTC `date` of `at` in `tz`, worked out on a
+    /// miss.
+    #[inline(always)]
+    fn day(&mut self, tz: Tz, date: NaiveDate, at: DateTime<Utc>) -> Option<&mut DayText> {
+        let slot = self.slots.get_mut(slot_index(date))?;
+        if slot.date != date || slot.tz != tz {
+            fill(slot, tz, date, at);
         }
-        slot.as_ref().and_then(|s| s.text.as_ref())
+        slot.text.as_mut()
     }
 
     /// [`Self::push_cell`] for a day with a change of offset, a leap second
     /// or a time without a fast text.
     #[cold]
+    #[inline(never)]
     fn push_exact(&mut self, out: &mut Vec<u8>, at: DateTime<Utc>, tz: Tz, escaping: CellEscaping) {
         let offset = tz
             .offset_from_utc_datetime(&at.naive_utc())
@@ -262,6 +333,41 @@ mod tests {
                 clock.push_cell(&mut out, instant(text), tz, CellEscaping::Raw);
                 assert_eq!(String::from_utf8_lossy(&out), by_chrono(instant(text), tz));
             }
+        }
+    }
+
+    #[test]
+    fn a_time_written_again_is_written_as_chrono_writes_it() {
+        // The same seconds of a day again, after others of that day, of
+        // the same second of other days, and in another zone.
+        let mut clock = LocalClock::default();
+        let texts = [
+            "2026-02-04T04:59:59Z",
+            "2026-02-04T04:59:59Z",
+            "2026-02-05T04:59:59Z",
+            "2026-02-04T04:59:59Z",
+            "2026-02-04T17:00:00Z",
+            "2026-02-04T04:59:59Z",
+            "2026-02-04T17:00:00Z",
+        ];
+        for zone in ["America/New_York", "Asia/Kolkata", "America/New_York"] {
+            let tz: Tz = zone.parse().expect("a zone");
+            for text in texts {
+                let mut out = Vec::new();
+                clock.push_cell(&mut out, instant(text), tz, CellEscaping::Raw);
+                assert_eq!(String::from_utf8_lossy(&out), by_chrono(instant(text), tz));
+            }
+        }
+    }
+
+    #[test]
+    fn every_time_of_day_is_the_text_of_time_text() {
+        for second in 0..86_400 {
+            assert_eq!(
+                time_of_day(second),
+                timestamp::time_text(second),
+                "{second}"
+            );
         }
     }
 

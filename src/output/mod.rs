@@ -9,6 +9,7 @@ pub mod classification;
 mod classification_csv;
 mod csv_row;
 pub mod diff;
+mod encoded;
 pub mod findings;
 mod local_time;
 pub mod paths;

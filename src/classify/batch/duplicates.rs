@@ -9,6 +9,7 @@
 //! within the first [`REMEMBERED`] numbered records is always found.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
 use crate::classify::IncidentNumber;
@@ -43,15 +44,21 @@ impl Duplicates {
         line: u64,
         id: &str,
     ) -> Option<String> {
-        if let Some((first_input, first_line)) = self.first.get(&number) {
-            return Some(format!(
-                "{input}:{line}: record `{id}` gets incident number {number}, already given to the record at {first_input}:{first_line}: \
-                 record ids must be unique across the inputs of a run"
-            ));
-        }
-        if self.first.len() < self.capacity {
-            self.first.insert(number, (Arc::clone(input), line));
-            return None;
+        // One look-up for both the check and the insertion.
+        let room = self.first.len() < self.capacity;
+        match self.first.entry(number) {
+            Entry::Occupied(first) => {
+                let (first_input, first_line) = first.get();
+                return Some(format!(
+                    "{input}:{line}: record `{id}` gets incident number {number}, already given to the record at {first_input}:{first_line}: \
+                     record ids must be unique across the inputs of a run"
+                ));
+            }
+            Entry::Vacant(vacant) if room => {
+                vacant.insert((Arc::clone(input), line));
+                return None;
+            }
+            Entry::Vacant(_) => {}
         }
         (!std::mem::replace(&mut self.full, true)).then(|| {
             format!(
