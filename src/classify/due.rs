@@ -4,7 +4,10 @@
 //! the local date the window starts on, so its result is kept in a small
 //! per-thread cache keyed by (calendar, window length, local start date):
 //! a million records of one year need a few hundred counts, not a million.
-//! Other windows are plain arithmetic on the start instant.
+//! Finding a start's local date needs the zone's offset, which the same
+//! cache keeps by UTC day (where it is the same all day), so that a hit
+//! costs one borrow of one cache. Other windows are plain arithmetic on the
+//! start instant.
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -14,7 +17,7 @@ use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use crate::calendar::{Calendar, NonWorkingReason};
-use crate::record::timestamp::offset_at;
+use crate::record::timestamp::{cached_uniform_utc_day, offset_at};
 use crate::record::{Record, Value};
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::{DurationUnit, FieldId, LevelId, Window};
@@ -80,13 +83,44 @@ struct Counted {
     skipped: Arc<[(NaiveDate, NonWorkingReason)]>,
 }
 
-/// Cache slots: local start dates, so a little over two years.
+/// Cache slots: local start dates (and UTC days), so a little over two
+/// years.
 const SLOTS: usize = 1024;
+
+/// The per-thread cache of working-day windows.
+struct WorkingDays {
+    /// By UTC day: (calendar, day, the zone's offset throughout the day).
+    offsets: Vec<Option<(CacheKey, i64, i32)>>,
+    /// By local start date: the window's end.
+    ends: Vec<Option<Counted>>,
+}
+
+impl WorkingDays {
+    /// The offset of `calendar`'s zone (named `key`) throughout the UTC
+    /// `day`, if it is the same all day: what [`offset_at`] answers for
+    /// every instant of the day.
+    fn uniform_offset(&mut self, calendar: &Calendar, key: CacheKey, day: i64) -> Option<i32> {
+        let slot = self
+            .offsets
+            .get_mut(day.rem_euclid(SLOTS as i64) as usize)?;
+        if let Some((k, d, offset)) = slot {
+            if *k == key && *d == day {
+                return Some(*offset);
+            }
+        }
+        let offset = cached_uniform_utc_day(calendar.tz(), day)?;
+        *slot = Some((key, day, offset));
+        Some(offset)
+    }
+}
 
 type Empty = (Arc<[NaiveDate]>, Arc<[(NaiveDate, NonWorkingReason)]>);
 
 thread_local! {
-    static WORKING_DAYS: RefCell<Vec<Option<Counted>>> = RefCell::new(vec![None; SLOTS]);
+    static WORKING_DAYS: RefCell<WorkingDays> = RefCell::new(WorkingDays {
+        offsets: vec![None; SLOTS],
+        ends: vec![None; SLOTS],
+    });
     /// The empty lists of windows that count no days: shared, since making
     /// an `Arc` of an empty slice allocates.
     static EMPTY: Empty = (Arc::from([]), Arc::from([]));
@@ -173,14 +207,17 @@ fn working_days(
     start: DateTime<Utc>,
     amount: u32,
 ) -> Option<Counted> {
-    let tz = calendar.tz();
-    // The local date, as whole days since the epoch: integer arithmetic
-    // on the instant and its offset, no calendar dates.
-    let offset = i64::from(offset_at(tz, start.naive_utc()));
-    let day = start.timestamp().saturating_add(offset).div_euclid(86_400);
-    let slot = day.rem_euclid(SLOTS as i64) as usize;
+    let seconds = start.timestamp();
     WORKING_DAYS.with(|cache| {
         let mut cache = cache.borrow_mut();
+        // The local date, as whole days since the epoch: integer arithmetic
+        // on the instant and its offset, no calendar dates.
+        let offset = cache
+            .uniform_offset(calendar, key, seconds.div_euclid(86_400))
+            .unwrap_or_else(|| offset_at(calendar.tz(), start.naive_utc()));
+        let day = seconds.saturating_add(i64::from(offset)).div_euclid(86_400);
+        let slot = day.rem_euclid(SLOTS as i64) as usize;
+        let cache = &mut cache.ends;
         if let Some(Some(c)) = cache.get(slot) {
             if c.calendar == key && c.amount == amount && c.day == day {
                 return Some(c.clone());
@@ -200,4 +237,43 @@ fn working_days(
         }
         Some(counted)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The cache (offsets by UTC day, ends by local date) gives what
+    /// counting afresh gives, for starts every 37 minutes through two
+    /// years (clock changes and holidays included), in zones west and east
+    /// of UTC, for two window lengths sharing the cache.
+    #[test]
+    fn cached_windows_are_those_counted_afresh() {
+        for tz in [chrono_tz::America::New_York, chrono_tz::Australia::Sydney] {
+            let calendar = Calendar::new(tz, std::iter::empty()).with_federal_holidays(true);
+            let key = CacheKey::new();
+            let first = DateTime::parse_from_rfc3339("2025-01-01T00:00:00Z")
+                .map(|t| t.to_utc())
+                .ok();
+            let mut start = first.expect("a valid instant");
+            let mut counted = 0;
+            for step in 0..28_000 {
+                let amount = if step % 3 == 0 { 1 } else { 3 };
+                let cached = working_days(&calendar, key, start, amount);
+                let afresh = calendar.working_days_after(start, amount).ok();
+                match (cached, afresh) {
+                    (Some(c), Some(a)) => {
+                        counted += 1;
+                        assert_eq!(c.at, a.due.to_utc(), "{tz} {start} {amount}");
+                        assert_eq!(&*c.counted, a.counted.as_slice(), "{tz} {start}");
+                        assert_eq!(&*c.skipped, a.skipped.as_slice(), "{tz} {start}");
+                    }
+                    (None, None) => {}
+                    (c, a) => panic!("{tz} {start}: {:?} against {:?}", c.map(|c| c.at), a),
+                }
+                start += TimeDelta::minutes(37);
+            }
+            assert_eq!(counted, 28_000, "{tz}: every window is within the calendar");
+        }
+    }
 }

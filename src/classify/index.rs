@@ -120,6 +120,11 @@ impl ConditionIndex {
         }
     }
 
+    /// The conditions, in order.
+    pub fn programs(&self) -> &[Program] {
+        &self.programs
+    }
+
     /// The number of conditions.
     pub fn len(&self) -> usize {
         self.programs.len()

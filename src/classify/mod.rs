@@ -11,10 +11,13 @@
 
 mod agency;
 pub mod batch;
+mod decision_key;
 mod declare;
 mod due;
+mod gap;
 mod incident;
 pub mod index;
+mod memo;
 mod requirement;
 mod split;
 
@@ -63,12 +66,14 @@ impl Declared {
 pub enum Flag {
     /// The record's value falls in a policy gap between two criteria.
     Gap(usize),
-    /// Declaring and withholding triggers both fired.
+    /// Declaring and withholding triggers both fired. (The lists are
+    /// shared, so that a remembered decision's flag is copied without
+    /// allocating.)
     Conflict {
         /// The declaring triggers.
-        declare: Vec<TriggerId>,
+        declare: Arc<[TriggerId]>,
         /// The withholding triggers.
-        withhold: Vec<TriggerId>,
+        withhold: Arc<[TriggerId]>,
     },
     /// The record lacks the value of a numeric field that decides between
     /// criteria of different levels, one of them more severe than the level
@@ -77,7 +82,7 @@ pub enum Flag {
         /// The field.
         field: FieldId,
         /// The criteria the value would decide between, in ruleset order.
-        criteria: Vec<usize>,
+        criteria: Arc<[usize]>,
     },
     /// The level has a response window but the record lacks its start time.
     NoStartTime(FieldId),
@@ -127,6 +132,17 @@ impl Default for Classification {
     }
 }
 
+/// What the criteria and triggers decide about a record: the part of a
+/// [`Classification`] that depends only on the outcomes of the ruleset's
+/// tests, which is why it can be remembered (see `decision_key`).
+#[derive(Clone, Copy, Debug)]
+struct Decision {
+    level: Option<LevelId>,
+    rule: Option<usize>,
+    declared: Declared,
+    trigger: Option<TriggerId>,
+}
+
 /// A ruleset ready to classify records, with its allocation table and
 /// calendar. Cheap to share between threads.
 pub struct Classifier<'r> {
@@ -134,6 +150,8 @@ pub struct Classifier<'r> {
     allocations: Option<Arc<AllocationTable>>,
     calendar: Calendar,
     gaps: Vec<Gap>,
+    /// The gaps, compiled for asking records.
+    gap_tests: Vec<gap::GapTest>,
     splits: split::Splits,
     ip_fields: Vec<FieldId>,
     /// The allocation table, flattened for lookup.
@@ -149,6 +167,9 @@ pub struct Classifier<'r> {
     id_field: Option<FieldId>,
     /// Names this classifier's calendar in the cache of due times.
     due_cache: due::CacheKey,
+    /// Decisions remembered by the values they depend on; `None` when the
+    /// ruleset tests more than a key can hold, or when asked not to.
+    memo: Option<memo::Memo>,
 }
 
 impl<'r> Classifier<'r> {
@@ -172,12 +193,19 @@ impl<'r> Classifier<'r> {
             .iter()
             .map(|t| Program::new(&t.when))
             .collect();
-        Classifier {
+        let gaps = gaps(ruleset, &forms);
+        let gap_tests = gaps
+            .iter()
+            .enumerate()
+            .filter_map(|(i, g)| gap::GapTest::new(ruleset, i, g))
+            .collect();
+        let mut classifier = Classifier {
             ruleset,
             agencies: allocations.clone().map(agency::Agencies::new),
             allocations,
             calendar: calendar_of(ruleset),
-            gaps: gaps(ruleset, &forms),
+            gaps,
+            gap_tests,
             splits: split::Splits::new(ruleset, splits(ruleset, &forms)),
             ip_fields,
             criteria: index::ConditionIndex::new(criteria, ruleset),
@@ -187,7 +215,43 @@ impl<'r> Classifier<'r> {
             level_field: ruleset.field_id("level"),
             id_field: ruleset.field_id("id"),
             due_cache: due::CacheKey::new(),
-        }
+            memo: None,
+        };
+        classifier.memo = classifier.decision_key().map(memo::Memo::new);
+        classifier
+    }
+
+    /// The same classifier, deciding every record afresh instead of taking
+    /// the remembered decision of an earlier record with the same key: the
+    /// reference the remembering is tested against.
+    pub fn without_memo(mut self) -> Self {
+        self.memo = None;
+        self
+    }
+
+    /// Whether records with the same decision key take the decision of an
+    /// earlier one (see `decision_key`): `false` when the ruleset tests
+    /// more than a key holds.
+    pub fn remembers_decisions(&self) -> bool {
+        self.memo.is_some()
+    }
+
+    /// How to key this classifier's decisions, from every condition that
+    /// takes part in them.
+    fn decision_key(&self) -> Option<decision_key::DecisionKey> {
+        let readers = decision_key::Readers {
+            before_level: self.criteria.programs().iter().collect(),
+            after_level: self
+                .triggers
+                .programs()
+                .iter()
+                .chain(self.splits.programs())
+                .collect(),
+            gaps: &self.gap_tests,
+            presence: self.splits.fields().to_vec(),
+            level_field: self.level_field,
+        };
+        decision_key::DecisionKey::new(self.ruleset, &readers)
     }
 
     /// The ruleset.
@@ -238,7 +302,6 @@ impl<'r> Classifier<'r> {
         out.matched.clear();
         out.fired.clear();
         out.flags.clear();
-        let flags = &mut out.flags;
         // Input never carries `agency` (it is derived), but a rule test or an
         // incident's attributes may state it; a stated agency stands.
         let stated = self.agency_field.is_some_and(|f| record.get(f).is_some());
@@ -262,27 +325,16 @@ impl<'r> Classifier<'r> {
             && self.allocations.is_some()
             && self.ip_fields.iter().any(|f| record.get(*f).is_some())
         {
-            flags.push(Flag::Unallocated);
+            out.flags.push(Flag::Unallocated);
         }
 
-        out.matched.extend(self.criteria.matching(record));
-        let rule = out
-            .matched
-            .iter()
-            .copied()
-            .min_by_key(|i| (self.ruleset.criterion(*i).level.value, *i));
-        let level = rule.map(|i| self.ruleset.criterion(i).level.value);
-        if let Some(field) = self.level_field {
-            record.set(field, level.map(|l| Value::Enum(l.0)));
-        }
-        for (i, gap) in self.gaps.iter().enumerate() {
-            if gap_contains(self.ruleset, gap, record) {
-                flags.push(Flag::Gap(i));
-            }
-        }
-        self.splits.flag_missing(self.ruleset, level, record, flags);
-
-        let (declared, trigger) = self.declare(record, &mut out.fired, flags);
+        let Decision {
+            level,
+            rule,
+            declared,
+            trigger,
+        } = self.decide(record, out);
+        let flags = &mut out.flags;
         let incident_number = match (declared, trigger) {
             (Declared::Yes, Some(t)) => {
                 let id: &dyn std::fmt::Display = match self.id_field.and_then(|f| record.get(f)) {
@@ -311,6 +363,61 @@ impl<'r> Classifier<'r> {
         out.incident_number = incident_number;
     }
 
+    /// The record's decision, remembered or made afresh; `out` receives
+    /// its matching criteria, fired triggers and flags.
+    fn decide(&self, record: &mut Record, out: &mut Classification) -> Decision {
+        let Some((memo, key)) = self
+            .memo
+            .as_ref()
+            .and_then(|memo| Some((memo, memo.key(record)?)))
+        else {
+            return self.decide_afresh(record, out);
+        };
+        if let Some(decision) = memo.recall(key, out) {
+            self.set_level(record, decision.level);
+            return decision;
+        }
+        let flags_from = out.flags.len();
+        let decision = self.decide_afresh(record, out);
+        memo.remember(key, decision, out, flags_from);
+        decision
+    }
+
+    /// Decides `record` by evaluating the criteria, then the triggers
+    /// (which may test the level the criteria gave it).
+    fn decide_afresh(&self, record: &mut Record, out: &mut Classification) -> Decision {
+        out.matched.extend(self.criteria.matching(record));
+        let rule = out
+            .matched
+            .iter()
+            .copied()
+            .min_by_key(|i| (self.ruleset.criterion(*i).level.value, *i));
+        let level = rule.map(|i| self.ruleset.criterion(i).level.value);
+        self.set_level(record, level);
+        let flags = &mut out.flags;
+        for gap in &self.gap_tests {
+            if gap.contains(record) {
+                flags.push(Flag::Gap(gap.index()));
+            }
+        }
+        self.splits.flag_missing(self.ruleset, level, record, flags);
+        let (declared, trigger) = self.declare(record, &mut out.fired, flags);
+        Decision {
+            level,
+            rule,
+            declared,
+            trigger,
+        }
+    }
+
+    /// Writes the level the criteria gave into the record, for the
+    /// triggers that test it (and for output).
+    fn set_level(&self, record: &mut Record, level: Option<LevelId>) {
+        if let Some(field) = self.level_field {
+            record.set(field, level.map(|l| Value::Enum(l.0)));
+        }
+    }
+
     fn declare(
         &self,
         record: &Record,
@@ -320,20 +427,6 @@ impl<'r> Classifier<'r> {
         fired.extend(self.triggers.matching(record).map(TriggerId::from_index));
         self.declaration.decide(fired, flags)
     }
-}
-
-/// Whether a record's value lies in a gap whose neighbouring criteria would
-/// otherwise apply to it.
-fn gap_contains(ruleset: &Ruleset, gap: &Gap, record: &Record) -> bool {
-    let Some(Value::Number(n)) = record.get(gap.field) else {
-        return false;
-    };
-    let units = crate::check::to_units(*n, &ruleset.field(gap.field).ty);
-    gap.interval.contains(units)
-        && ruleset
-            .criterion(gap.below)
-            .when
-            .matches_ignoring(gap.field, record)
 }
 
 /// The calendar a ruleset describes.

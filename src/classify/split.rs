@@ -46,6 +46,16 @@ impl Splits {
         }
     }
 
+    /// The splits' fields, whose presence decides whether a split is open.
+    pub fn fields(&self) -> &[FieldId] {
+        &self.fields
+    }
+
+    /// The splits' criteria, each compiled ignoring its split's field.
+    pub fn programs(&self) -> &[Program] {
+        self.index.programs()
+    }
+
     /// Pushes the flag of each split whose value `record` lacks, when one
     /// of the split's criteria it otherwise meets is more severe than the
     /// `level` it got: its level depends on the absent value.

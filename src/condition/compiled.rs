@@ -88,6 +88,15 @@ impl Program {
     pub fn matches(&self, record: &Record) -> bool {
         self.root.matches(record)
     }
+
+    /// Every test of the condition, depth first: what it reads of a record.
+    /// The condition's outcome is a function of these tests' outcomes
+    /// alone, which is what lets a classification be remembered by them.
+    pub fn tests(&self) -> Vec<(FieldId, &Check)> {
+        let mut out = Vec::new();
+        self.root.collect_tests(&mut out);
+        out
+    }
 }
 
 impl Node {
@@ -99,6 +108,17 @@ impl Node {
             Node::Any(items) => items.iter().any(|n| n.matches(record)),
             Node::Not(inner) => !inner.matches(record),
             Node::Test(field, check) => check.passes(record.get(*field)),
+        }
+    }
+
+    fn collect_tests<'a>(&'a self, out: &mut Vec<(FieldId, &'a Check)>) {
+        match self {
+            Node::True => {}
+            Node::All(items) | Node::Any(items) => {
+                items.iter().for_each(|n| n.collect_tests(out));
+            }
+            Node::Not(inner) => inner.collect_tests(out),
+            Node::Test(field, check) => out.push((*field, check)),
         }
     }
 }
@@ -130,6 +150,32 @@ impl Check {
             }
             (Check::Matches(regexes), Value::Str(s)) => regexes.iter().any(|r| r.is_match(s)),
             (Check::Cidr(nets), Value::Ip(ip)) => nets.iter().any(|n| n.contains(ip)),
+            _ => false,
+        }
+    }
+}
+
+impl Check {
+    /// Whether `self` and `other` certainly pass on the same values; `false`
+    /// when unsure (NaN bounds, regular expressions spelt differently).
+    /// Lets a repeated check be asked once.
+    pub fn same_as(&self, other: &Check) -> bool {
+        match (self, other) {
+            (Check::Exists(a), Check::Exists(b)) => a == b,
+            (Check::Codes(a), Check::Codes(b)) => a == b,
+            (Check::Bools(af, at), Check::Bools(bf, bt)) => af == bf && at == bt,
+            (Check::Numbers(a), Check::Numbers(b)) => a == b,
+            (Check::Literals(a), Check::Literals(b)) => a == b,
+            (Check::Number(ac, a), Check::Number(bc, b)) => ac == bc && a == b,
+            (Check::Time(ac, a), Check::Time(bc, b)) => ac == bc && a == b,
+            (Check::Text(ak, a), Check::Text(bk, b)) => ak == bk && a == b,
+            (Check::Matches(a), Check::Matches(b)) => {
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b.iter())
+                        .all(|(a, b)| a.as_str() == b.as_str())
+            }
+            (Check::Cidr(a), Check::Cidr(b)) => a == b,
             _ => false,
         }
     }

@@ -570,7 +570,7 @@ mod tests {
                     Flag::NoStartTime(missing),
                     Flag::Missing {
                         field: missing,
-                        criteria: vec![0, 1],
+                        criteria: vec![0, 1].into(),
                     },
                     Flag::Gap(0),
                     Flag::Gap(usize::MAX),

@@ -99,7 +99,9 @@ pub fn execute(
                 .flags
                 .iter()
                 .filter_map(|f| match f {
-                    Flag::Conflict { declare, withhold } => Some(declare.iter().chain(withhold)),
+                    Flag::Conflict { declare, withhold } => {
+                        Some(declare.iter().chain(withhold.iter()))
+                    }
                     _ => None,
                 })
                 .flatten()

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 
 pub mod planning;
+pub mod records;
 
 /// The repository root.
 pub fn repo() -> &'static Path {
