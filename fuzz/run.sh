@@ -22,7 +22,7 @@ realdata="$repo/../shared/realdata"
 
 seconds=${1:-60}
 shift || true
-all_targets=(ruleset check condition input_csv classify_batch input_jsonl input_suricata input_snort history_csv history_jsonl)
+all_targets=(ruleset check condition input_csv csv_rows classify_batch input_jsonl input_suricata input_snort history_csv history_jsonl)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 
@@ -58,7 +58,7 @@ build_corpus() {
                 "$repo"/fixtures/rule-tests/*.yaml
             ;;
         condition) ;; # fuzz/seeds/condition only
-        input_csv | classify_batch)
+        input_csv | csv_rows | classify_batch)
             seed "$corpus" "$repo"/fixtures/classify/complaints.csv \
                 "$repo"/fixtures/classify/every-category.csv "$repo"/fixtures/classify/rejects.csv
             ;;
@@ -84,7 +84,7 @@ build_corpus() {
     # odd timestamps...): fuzz/seeds/TARGET, and the ruleset ones for check.
     local hand=$target
     [ "$target" != check ] || hand=ruleset
-    [ "$target" != classify_batch ] || seed "$corpus" "$fuzz_dir/seeds/input_csv"/*
+    case $target in classify_batch | csv_rows) seed "$corpus" "$fuzz_dir/seeds/input_csv"/* ;; esac
     seed "$corpus" "$fuzz_dir/seeds/$hand"/*
 }
 

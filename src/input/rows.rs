@@ -293,8 +293,9 @@ impl CsvRow {
         self.line = line;
     }
 
-    /// The byte offset the row starts at.
-    pub(crate) fn offset(&self) -> u64 {
+    /// The byte offset the row starts at (from which a
+    /// [`LineIndex`](super::lines::LineIndex) tells its line).
+    pub fn offset(&self) -> u64 {
         self.offset
     }
 }

@@ -1,0 +1,73 @@
+//! docket's canonical CSV row reader against the csv crate it stands in
+//! for: the same cells and the same line for every row of any bytes, with
+//! the input arriving a few bytes per read (the first byte chooses how
+//! many), so that rows split across reads, quotes, lone carriage returns and
+//! byte-order marks all meet the fast path's edges.
+#![no_main]
+
+use std::io::{self, Read};
+
+use csv::ByteRecord;
+use docket::input::lines::LineIndex;
+use docket::input::rows::{CsvRow, CsvRows};
+use libfuzzer_sys::fuzz_target;
+
+/// Each row's cells and line, or the error that stopped reading.
+type Rows = Result<Vec<(Vec<Vec<u8>>, u64)>, String>;
+
+/// A reader that hands out at most `step` bytes per read.
+struct Trickle<'a> {
+    text: &'a [u8],
+    step: usize,
+}
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.step.min(buf.len()).min(self.text.len());
+        let (now, later) = self.text.split_at(n);
+        buf[..n].copy_from_slice(now);
+        self.text = later;
+        Ok(n)
+    }
+}
+
+fn csv_crate(input: Trickle<'_>) -> Rows {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(LineIndex::new(input));
+    let mut rows = Vec::new();
+    let mut record = ByteRecord::new();
+    while reader.read_byte_record(&mut record).map_err(|e| e.to_string())? {
+        let line = reader.get_mut().line_of(record.position());
+        let end = reader.position().byte();
+        reader.get_mut().next_record_at(end);
+        rows.push((record.iter().map(<[u8]>::to_vec).collect(), line));
+    }
+    Ok(rows)
+}
+
+fn docket(input: Trickle<'_>) -> Rows {
+    let mut reader = CsvRows::new(LineIndex::new(input));
+    let mut rows = Vec::new();
+    let mut row = CsvRow::default();
+    while reader.read(&mut row).map_err(|e| e.to_string())? {
+        let line = reader.source_mut().line_at(row.offset());
+        let end = reader.offset();
+        reader.source_mut().next_record_at(end);
+        rows.push((row.iter().map(<[u8]>::to_vec).collect(), line));
+    }
+    Ok(rows)
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&step, text)) = data.split_first() else {
+        return;
+    };
+    let step = 1 + usize::from(step);
+    assert_eq!(
+        docket(Trickle { text, step }),
+        csv_crate(Trickle { text, step }),
+        "{step} bytes per read"
+    );
+});
