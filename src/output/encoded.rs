@@ -186,7 +186,7 @@ mod tests {
         let encode = |key: u64| {
             move |out: &mut Vec<u8>| {
                 let len = (key % 97) as usize;
-                out.extend((0..len).map(|i| b'a' + ((key as usize + i) % 26) as u8));
+                out.extend((0..len).map(|i| b'a' + ((key as usize).wrapping_add(i) % 26) as u8));
                 out.push(b',');
             }
         };
