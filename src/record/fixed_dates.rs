@@ -64,14 +64,29 @@ fn two(a: u8, b: u8) -> Option<u32> {
     (a < 10 && b < 10).then(|| u32::from(a) * 10 + u32::from(b))
 }
 
+/// A word of the eight bytes of `HH:MM:SS`, `digit` in each digit's byte
+/// and `colon` in each colon's.
+const fn lanes(digit: u8, colon: u8) -> u64 {
+    u64::from_le_bytes([digit, digit, colon, digit, digit, colon, digit, digit])
+}
+
 /// The second of the day of `HH:MM:SS`, if it is one chrono reads without
-/// a leap second.
+/// a leap second: what [`two`] reads of each pair, checked and combined
+/// in one word rather than byte by byte.
 #[inline]
 fn second_of_day(time: [u8; 8]) -> Option<u32> {
-    let [h0, h1, b':', m0, m1, b':', s0, s1] = time else {
+    let word = u64::from_le_bytes(time);
+    // Colons in place, and each digit byte 0x30..=0x3F that stays under
+    // 0x3A with 6 added (so no byte carries into the next).
+    let shape = word & lanes(0xF0, 0xFF) == lanes(0x30, b':');
+    if !shape || (word + lanes(6, 0)) & lanes(0xF0, 0) != lanes(0x30, 0) {
         return None;
-    };
-    let (h, m, s) = (two(h0, h1)?, two(m0, m1)?, two(s0, s1)?);
+    }
+    let digits = word & lanes(0x0F, 0);
+    // Each byte becomes ten times itself plus the next (at most 99, so no
+    // carries): the first byte of each pair is its number.
+    let pairs = digits * 10 + (digits >> 8);
+    let [h, _, _, m, _, _, s, _] = pairs.to_le_bytes().map(u32::from);
     (h < 24 && m < 60 && s < 60).then_some(h * 3600 + m * 60 + s)
 }
 
@@ -242,6 +257,42 @@ mod tests {
             chrono_tz::America::New_York,
         ] {
             check(text, tz, true);
+        }
+    }
+
+    /// The second of the day read byte by byte, as [`parse_fixed`] reads
+    /// the time.
+    fn second_by_bytes(time: [u8; 8]) -> Option<u32> {
+        let [h0, h1, b':', m0, m1, b':', s0, s1] = time else {
+            return None;
+        };
+        let (h, m, s) = (two(h0, h1)?, two(m0, m1)?, two(s0, s1)?);
+        (h < 24 && m < 60 && s < 60).then_some(h * 3600 + m * 60 + s)
+    }
+
+    /// The word-wide reading of `HH:MM:SS` is the byte-by-byte one: for
+    /// every pair of numbers under 100 in each place, and for every byte
+    /// in each position of a few times.
+    #[test]
+    fn times_read_in_one_word_as_byte_by_byte() {
+        for n in 0..100 {
+            for at in 0..3 {
+                let mut parts = [7, 7, 7];
+                parts[at] = n;
+                let text = format!("{:02}:{:02}:{:02}", parts[0], parts[1], parts[2]);
+                let time: [u8; 8] = text.as_bytes().try_into().expect("eight bytes");
+                assert_eq!(second_of_day(time), second_by_bytes(time), "{text}");
+            }
+        }
+        for base in ["00:00:00", "23:59:59", "09:09:09", "19:39:49"] {
+            let base: [u8; 8] = base.as_bytes().try_into().expect("eight bytes");
+            for at in 0..8 {
+                for byte in 0..=255 {
+                    let mut time = base;
+                    time[at] = byte;
+                    assert_eq!(second_of_day(time), second_by_bytes(time), "{time:?}");
+                }
+            }
         }
     }
 
