@@ -1,5 +1,6 @@
 //! The canonical record: the typed field values a ruleset classifies.
 
+mod fixed_dates;
 mod ipv4;
 mod text;
 pub mod timestamp;

@@ -164,7 +164,7 @@ pub fn uniform_utc_day(tz: Tz, day: i64) -> Option<i32> {
 /// time at the start and end of each of its hours names exactly one
 /// instant, all at that offset (so no clock change that day, short of two
 /// that cancel out within an hour).
-fn uniform_local_day(tz: Tz, date: NaiveDate) -> Option<i32> {
+pub(super) fn uniform_local_day(tz: Tz, date: NaiveDate) -> Option<i32> {
     let single = |h: u32, m: u32, s: u32| {
         let naive = date.and_hms_opt(h, m, s)?;
         match tz.from_local_datetime(&naive) {
@@ -182,11 +182,18 @@ fn uniform_local_day(tz: Tz, date: NaiveDate) -> Option<i32> {
 /// A timestamp in one of the spellings [`parse_fixed`] reads, resolved in
 /// `tz` when it has no offset; `None` for any other spelling. The fast
 /// path that [`parse_timestamp`](super::value::parse_timestamp) and the
-/// mapping of CSV cells share.
+/// mapping of CSV cells share. The spellings of bulk inputs are read
+/// through a per-thread table of their dates
+/// ([`read_cached`](super::fixed_dates::read_cached)) when it can answer;
+/// [`parse_fixed`] and [`resolve_naive`] read the rest.
 pub fn read_fixed(
     text: &(impl AsRef<[u8]> + ?Sized),
     tz: Tz,
 ) -> Option<Result<DateTime<FixedOffset>, crate::calendar::LocalTimeError>> {
+    let text = text.as_ref();
+    if let Some(read) = super::fixed_dates::read_cached(text, tz) {
+        return Some(Ok(read));
+    }
     Some(match parse_fixed(text)? {
         Fixed::Offset(t) => Ok(t),
         Fixed::Naive(naive) => resolve_naive(tz, naive),
