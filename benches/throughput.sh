@@ -27,8 +27,15 @@ cargo build --release --locked --bin docket --example bench_data --example passt
 BIN=target/release
 THREADS=$(nproc)
 
-# Runs a command; prints "SECONDS MAX_RSS_KB".
+# measure OUTPUT COMMAND...: runs COMMAND, which writes OUTPUT; prints
+# "SECONDS MAX_RSS_KB". OUTPUT is removed and everything written before is
+# flushed to disk first, so that no run pays for another's writeback (10M
+# rows write 1.7 GB) or for replacing an old output file (ext4 flushes a
+# file renamed or truncated over an old one).
 measure() {
+    rm -f "$1" "$DIR/rejects.csv"
+    shift
+    sync
     local log="$DIR/time.log"
     if [ -x /usr/bin/time ]; then
         /usr/bin/time -v -o "$log" "$@" 2>>"$DIR/stderr.log" >/dev/null
@@ -57,9 +64,9 @@ for rows in $ROWS; do
     fi
     mb=$(stat -c %s "$events" | awk '{print $1 / 1000000}')
     classify=("$BIN/docket" classify --rules rules/usda --allocations "$table" --quiet --rejects "$DIR/rejects.csv")
-    read -r pass_s pass_rss < <(measure "$BIN/examples/passthrough" "$events" "$DIR/pass.csv")
-    read -r one_s one_rss < <(measure "${classify[@]}" --threads 1 -o "$DIR/out-1.csv" "$events")
-    read -r all_s all_rss < <(measure "${classify[@]}" --threads "$THREADS" -o "$DIR/out-all.csv" "$events")
+    read -r pass_s pass_rss < <(measure "$DIR/pass.csv" "$BIN/examples/passthrough" "$events" "$DIR/pass.csv")
+    read -r one_s one_rss < <(measure "$DIR/out-1.csv" "${classify[@]}" --threads 1 -o "$DIR/out-1.csv" "$events")
+    read -r all_s all_rss < <(measure "$DIR/out-all.csv" "${classify[@]}" --threads "$THREADS" -o "$DIR/out-all.csv" "$events")
     for run in "(a) passthrough:$pass_s:$pass_rss" "(b) classify, 1 thread:$one_s:$one_rss" "(c) classify, $THREADS threads:$all_s:$all_rss"; do
         IFS=: read -r name secs rss <<<"$run"
         awk -v rows="$rows" -v name="$name" -v s="$secs" -v mb="$mb" -v rss="$rss" -v base="$pass_s" 'BEGIN {
