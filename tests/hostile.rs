@@ -169,6 +169,39 @@ fn crlf_line_ends_keep_line_numbers_and_leave_no_carriage_returns() {
 }
 
 #[test]
+fn a_row_after_blank_lines_is_reported_on_its_own_line() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, end) in [("lf.csv", "\n"), ("crlf.csv", "\r\n")] {
+        let text = [
+            HEADER.to_owned(),
+            row("B-1", "2026-10-05 08:40", "199.133.4.20", "x"),
+            String::new(),
+            String::new(),
+            row("B-2", "not a time", "199.133.4.20", "x"),
+            String::new(),
+            row("B-3", "yesterday", "199.133.4.20", "x"),
+        ]
+        .join(end)
+            + end;
+        let input = write(dir.path(), name, text);
+        let out = classify(dir.path(), &input, &[]);
+        assert_eq!(ids(&out.rows), ["B-1"], "{name}");
+        // Lines 3, 4 and 6 are blank: the csv crate's positions would put
+        // these rows on lines 4 and 6.
+        assert!(
+            reject_at(&out.rejects, "5").contains("`not a time`"),
+            "{name}: {:?}",
+            out.rejects
+        );
+        assert!(
+            reject_at(&out.rejects, "7").contains("`yesterday`"),
+            "{name}: {:?}",
+            out.rejects
+        );
+    }
+}
+
+#[test]
 fn quoted_newlines_stay_in_their_field_and_later_lines_stay_right() {
     let dir = tempfile::tempdir().unwrap();
     let input = write(

@@ -3,8 +3,11 @@
 //! The csv crate's reader runs every byte through `csv_core`'s state
 //! machine and then copies each record into a `ByteRecord`: over half of
 //! what classifying a row cost. [`CsvRows`] reads rows exactly as that
-//! reader does (same parser, same buffer size and reads, so the same rows,
-//! positions, and I/O errors at the same points) with one fast path: a row
+//! reader does (same parser, same buffer size and reads, so the same rows
+//! and I/O errors at the same points; a row's offset is its first byte,
+//! past the line breaks before it, where the csv crate gives where it
+//! started looking, which put rows after blank lines on an earlier line)
+//! with one fast path: a row
 //! that is one plain line (no quote) whole in the buffer is cut at its
 //! commas and copied once, as one slice. Everything else (quotes, a line
 //! that runs past the buffer, the end of the input, the header with its
@@ -135,10 +138,52 @@ impl<R: Read> CsvRows<R> {
         }
         // The header goes through `csv_core`, which strips a byte order
         // mark from the start of the input.
-        if self.offset > 0 && self.plain_line(row) {
-            return Ok(true);
+        if self.offset > 0 {
+            // Line breaks before a row (blank lines, the `\n` of a `\r\n`)
+            // are skipped here, as `csv_core` would skip them, so that the
+            // row's offset, and the line it is reported on, is its first
+            // byte's; the csv crate's is where its reader started looking.
+            self.skip_line_breaks()?;
+            row.offset = self.offset;
+            if self.plain_line(row) {
+                return Ok(true);
+            }
         }
         self.general(row)
+    }
+
+    /// Consumes line breaks up to the next other byte or the end of input.
+    fn skip_line_breaks(&mut self) -> io::Result<()> {
+        loop {
+            if self.pos >= self.filled && !self.refill()? {
+                return Ok(());
+            }
+            let unread = self.buffer.get(self.pos..self.filled).unwrap_or_default();
+            let breaks = unread
+                .iter()
+                .position(|b| *b != b'\n' && *b != b'\r')
+                .unwrap_or(unread.len());
+            self.consume(breaks);
+            if self.pos < self.filled {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Reads the next bytes into the emptied buffer; `false` at the end of
+    /// the input. An error ends the rows.
+    fn refill(&mut self) -> io::Result<bool> {
+        match self.source.read(&mut self.buffer) {
+            Ok(n) => {
+                self.pos = 0;
+                self.filled = n.min(self.buffer.len());
+                Ok(self.filled > 0)
+            }
+            Err(e) => {
+                self.done = true;
+                Err(e)
+            }
+        }
     }
 
     /// The fast path: reads the next row if it is one line without quotes,
@@ -175,16 +220,7 @@ impl<R: Read> CsvRows<R> {
         let (mut out_len, mut ends_len) = (0, 0);
         loop {
             if self.pos >= self.filled {
-                match self.source.read(&mut self.buffer) {
-                    Ok(n) => {
-                        self.pos = 0;
-                        self.filled = n.min(self.buffer.len());
-                    }
-                    Err(e) => {
-                        self.done = true;
-                        return Err(e);
-                    }
-                }
+                self.refill()?;
             }
             if row.bytes.len() <= out_len {
                 row.bytes.resize((row.bytes.len() * 2).max(64), 0);
@@ -332,7 +368,14 @@ mod tests {
         let mut rows = Vec::new();
         while reader.read_byte_record(&mut record).unwrap() {
             let cells = record.iter().map(<[u8]>::to_vec).collect();
-            rows.push((cells, record.position().unwrap().byte()));
+            // The csv crate gives where it started looking for the row;
+            // a row after the first starts at its first byte past the line
+            // breaks it skipped.
+            let mut start = record.position().unwrap().byte();
+            while !rows.is_empty() && matches!(text.get(start as usize), Some(b'\r' | b'\n')) {
+                start += 1;
+            }
+            rows.push((cells, start));
         }
         rows
     }
