@@ -34,8 +34,9 @@ impl Read for Trickle<'_> {
 }
 
 /// The csv crate's cells, each row with the line of its first byte: past
-/// the line breaks the csv crate skipped before it (but the first row's),
-/// counted in the text itself.
+/// the line breaks the csv crate skipped before it, counted in the text
+/// itself. The first row is the header, whose line no message names: it is
+/// given as 0 on both sides.
 fn csv_crate(text: &[u8], step: usize) -> Rows {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -49,6 +50,7 @@ fn csv_crate(text: &[u8], step: usize) -> Rows {
             start += 1;
         }
         let line = 1 + text[..start].iter().filter(|b| **b == b'\n').count() as u64;
+        let line = if rows.is_empty() { 0 } else { line };
         rows.push((record.iter().map(<[u8]>::to_vec).collect(), line));
     }
     Ok(rows)
@@ -62,6 +64,7 @@ fn docket(input: Trickle<'_>) -> Rows {
         let line = reader.source_mut().line_at(row.offset());
         let end = reader.offset();
         reader.source_mut().next_record_at(end);
+        let line = if rows.is_empty() { 0 } else { line };
         rows.push((row.iter().map(<[u8]>::to_vec).collect(), line));
     }
     Ok(rows)
