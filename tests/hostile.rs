@@ -525,6 +525,37 @@ fn a_rule_file_that_is_not_utf8_is_an_error_naming_the_file() {
 }
 
 #[test]
+fn a_history_row_after_blank_lines_is_rejected_on_its_own_line() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, end) in [("lf.csv", "\n"), ("crlf.csv", "\r\n")] {
+        let text = [
+            "incident,at,event,agency,level",
+            "I-1,2026-10-01 09:00,declared,FS,high",
+            "",
+            "",
+            "I-2,2026-10-01 09:00,declared,FS",
+        ]
+        .join(end)
+            + end;
+        let history = write(dir.path(), name, text);
+        let rejects = dir.path().join("rejects.csv");
+        let r = run(&[
+            "audit",
+            "--as-of",
+            "2026-12-01T00:00:00Z",
+            "--rejects",
+            arg(&rejects),
+            arg(&history),
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let rows = parse_csv(&std::fs::read_to_string(&rejects).unwrap());
+        let lines: Vec<&str> = rows.iter().map(|r| r["line"].as_str()).collect();
+        // Lines 3 and 4 are blank.
+        assert_eq!(lines, ["5"], "{name}: {rows:?}");
+    }
+}
+
+#[test]
 fn hostile_histories_are_read_or_rejected_line_by_line() {
     let dir = tempfile::tempdir().unwrap();
     let mut bytes = b"\xef\xbb\xbfincident,at,event,agency,level\r\n".to_vec();

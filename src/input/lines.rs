@@ -23,8 +23,14 @@ pub struct LineIndex<R> {
     inner: R,
     /// Bytes read so far.
     offset: u64,
-    /// Offsets of newlines not yet passed by a reported record.
+    /// For each newline not yet passed by a reported record, where the run
+    /// of line breaks (`\r` and `\n`) holding it starts: a record whose
+    /// position is at or past that point starts after the newline, since
+    /// the csv reader skips line breaks before a record.
     pending: VecDeque<u64>,
+    /// Where the run of line breaks that ends the bytes read so far starts,
+    /// if they end in one.
+    open_run: Option<u64>,
     /// Newlines before the first pending one.
     passed: u64,
     /// Where the record being read starts, as far as is known: the end of
@@ -41,6 +47,7 @@ impl<R> LineIndex<R> {
             inner,
             offset: 0,
             pending: VecDeque::new(),
+            open_run: None,
             passed: 0,
             record_start: 0,
             limit: u64::MAX,
@@ -56,8 +63,9 @@ impl<R> LineIndex<R> {
         }
     }
 
-    /// The 1-based line of the text that starts at byte `offset`. A record
-    /// that starts on the `\n` of a `\r\n` pair begins on the next line.
+    /// The 1-based line of the record the csv reader starts reading at byte
+    /// `offset`: the line of its first byte past any line breaks there (the
+    /// `\n` of a `\r\n` pair, blank lines), which the reader skips.
     /// Offsets must not decrease from one call to the next.
     pub fn line_at(&mut self, offset: u64) -> u64 {
         while self.pending.front().is_some_and(|&n| n <= offset) {
@@ -96,8 +104,22 @@ impl<R: Read> Read for LineIndex<R> {
         let n = self.inner.read(buf)?;
         let start = self.offset;
         let read = buf.get(..n).unwrap_or_default();
-        self.pending
-            .extend(memchr::memchr_iter(b'\n', read).map(|i| start + i as u64));
+        let is_break = |b: &u8| *b == b'\n' || *b == b'\r';
+        for i in memchr::memchr_iter(b'\n', read) {
+            let before = read.get(..i).unwrap_or_default();
+            let breaks = before.iter().rev().take_while(|b| is_break(b)).count();
+            let run_start = match self.open_run {
+                Some(open) if breaks == i => open,
+                _ => start + (i - breaks) as u64,
+            };
+            self.pending.push_back(run_start);
+        }
+        let trailing = read.iter().rev().take_while(|b| is_break(b)).count();
+        self.open_run = match (trailing, self.open_run) {
+            (0, _) => None,
+            (t, Some(open)) if t == n => Some(open),
+            (t, _) => Some(start + (n - t) as u64),
+        };
         self.offset += n as u64;
         Ok(n)
     }
@@ -154,6 +176,40 @@ mod tests {
                 .contains("starts on line 3 is longer than 10000 bytes"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn a_record_after_blank_lines_is_on_the_line_of_its_first_byte() {
+        assert_eq!(lines_of("a,b\n1,2\n\n\n3,4\n"), [2, 5]);
+        assert_eq!(lines_of("a,b\r\n1,2\r\n\r\n3,4\r\n"), [2, 4]);
+        assert_eq!(lines_of("\n\na,b\n1,2\n"), [4]);
+        assert_eq!(lines_of("a,b\r\n\r\n\r\n1,2"), [4]);
+        // Read a byte at a time, the runs span reads.
+        let text = "a,b\r\n1,2\r\n\r\n\n3,4\r\n";
+        let mut reader =
+            csv::ReaderBuilder::new().from_reader(LineIndex::new(OneByte(text.as_bytes())));
+        let mut record = csv::ByteRecord::new();
+        let mut lines = Vec::new();
+        while reader.read_byte_record(&mut record).unwrap() {
+            lines.push(reader.get_mut().line_of(record.position()));
+        }
+        assert_eq!(lines, [2, 5]);
+    }
+
+    /// A reader that gives one byte per read.
+    struct OneByte<'a>(&'a [u8]);
+
+    impl Read for OneByte<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            match (self.0.split_first(), buf.first_mut()) {
+                (Some((&b, rest)), Some(slot)) => {
+                    *slot = b;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
     }
 
     #[test]
