@@ -524,6 +524,23 @@ fn a_rule_file_that_is_not_utf8_is_an_error_naming_the_file() {
     assert!(all.contains("ruleset.yaml"), "{all}");
 }
 
+/// Audits `history` as of 1 December 2026, with its rejects in a file in
+/// `dir`: the run, and the rejects' rows.
+fn audit_with_rejects(dir: &Path, history: &Path) -> (Run, Vec<BTreeMap<String, String>>) {
+    let rejects = dir.join("rejects.csv");
+    let r = run(&[
+        "audit",
+        "--as-of",
+        "2026-12-01T00:00:00Z",
+        "--rejects",
+        arg(&rejects),
+        arg(history),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = parse_csv(&std::fs::read_to_string(&rejects).unwrap());
+    (r, rows)
+}
+
 #[test]
 fn a_history_row_after_blank_lines_is_rejected_on_its_own_line() {
     let dir = tempfile::tempdir().unwrap();
@@ -538,17 +555,7 @@ fn a_history_row_after_blank_lines_is_rejected_on_its_own_line() {
         .join(end)
             + end;
         let history = write(dir.path(), name, text);
-        let rejects = dir.path().join("rejects.csv");
-        let r = run(&[
-            "audit",
-            "--as-of",
-            "2026-12-01T00:00:00Z",
-            "--rejects",
-            arg(&rejects),
-            arg(&history),
-        ]);
-        assert_eq!(r.code, 0, "{}", r.stderr);
-        let rows = parse_csv(&std::fs::read_to_string(&rejects).unwrap());
+        let (_, rows) = audit_with_rejects(dir.path(), &history);
         let lines: Vec<&str> = rows.iter().map(|r| r["line"].as_str()).collect();
         // Lines 3 and 4 are blank.
         assert_eq!(lines, ["5"], "{name}: {rows:?}");
@@ -564,17 +571,7 @@ fn hostile_histories_are_read_or_rejected_line_by_line() {
     bytes.extend(b"I-2,2026-03-08 02:30,declared,FS,high\r\n");
     bytes.extend(b"I-3,2026-10-01 09:00,declared,FS\r\n");
     let history = write(dir.path(), "history.csv", bytes);
-    let rejects = dir.path().join("rejects.csv");
-    let r = run(&[
-        "audit",
-        "--as-of",
-        "2026-12-01T00:00:00Z",
-        "--rejects",
-        arg(&rejects),
-        arg(&history),
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let rows = parse_csv(&std::fs::read_to_string(&rejects).unwrap());
+    let (r, rows) = audit_with_rejects(dir.path(), &history);
     let lines: Vec<&str> = rows.iter().map(|r| r["line"].as_str()).collect();
     assert_eq!(lines, ["3", "4", "5"], "{rows:?}");
     assert!(rows[1]["reason"].contains("does not exist"), "{rows:?}");
