@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::rows::CsvRow;
-use super::table::{CsvStep, TableReader};
+use super::table::TableReader;
 use super::{InputError, InputFormat, Item, ItemStream, ReadOptions, open_reader, stream};
 
 /// A chunk of rows of one input.
@@ -135,11 +135,11 @@ impl ChunkReader {
                     }
                     let step = match chunk.records.get_mut(chunk.len) {
                         Some(record) => table.read_into(record),
-                        None => Ok(CsvStep::End),
+                        None => Ok(false),
                     };
                     match step {
-                        Ok(CsvStep::Row) => chunk.len += 1,
-                        Ok(CsvStep::End) => break,
+                        Ok(true) => chunk.len += 1,
+                        Ok(false) => break,
                         Err(e) => {
                             self.pending = Some(Err(e));
                             break;

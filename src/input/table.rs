@@ -95,14 +95,6 @@ impl TableReader {
     }
 }
 
-/// One step of reading a canonical CSV into a caller's buffer.
-pub(crate) enum CsvStep {
-    /// A row was read into the buffer.
-    Row,
-    /// End of input.
-    End,
-}
-
 impl TableReader {
     /// The header of a canonical CSV; `None` for headerless inputs.
     pub(crate) fn header(&self) -> Option<&Arc<[String]>> {
@@ -113,11 +105,13 @@ impl TableReader {
     }
 
     /// Reads the next canonical CSV row into `record` (a buffer reused
-    /// from row to row); headerless inputs have no such rows (`End`).
-    pub(crate) fn read_into(&mut self, record: &mut CsvRow) -> Result<CsvStep, InputError> {
+    /// from row to row); `Ok(false)` at the end, and at once for headerless
+    /// inputs, which have no such rows. Reading never rejects a row: any
+    /// bytes make cells, checked as they are mapped.
+    pub(crate) fn read_into(&mut self, record: &mut CsvRow) -> Result<bool, InputError> {
         match &mut self.kind {
             Kind::Canonical { reader, .. } => read_row(reader, &self.name, record),
-            Kind::Headerless { .. } => Ok(CsvStep::End),
+            Kind::Headerless { .. } => Ok(false),
         }
     }
 }
@@ -126,17 +120,17 @@ fn read_row(
     reader: &mut CsvRows<LineIndex<Box<dyn BufRead + Send>>>,
     name: &Arc<str>,
     record: &mut CsvRow,
-) -> Result<CsvStep, InputError> {
+) -> Result<bool, InputError> {
     match reader.read(record) {
-        Ok(false) => Ok(CsvStep::End),
+        Ok(false) => Ok(false),
         Ok(true) => {
-            // The csv crate counts a CRLF file's lines one short; the line
-            // index knows better.
+            // The line index names the line of the row's first byte (the
+            // csv crate's own count is one short in a CRLF file).
             let line = reader.source_mut().line_at(record.offset());
             let end = reader.offset();
             reader.source_mut().next_record_at(end);
             record.set_line(line);
-            Ok(CsvStep::Row)
+            Ok(true)
         }
         Err(source) => Err(InputError::Io {
             path: name.to_string(),
@@ -156,8 +150,8 @@ impl Iterator for TableReader {
                 header,
                 record,
             } => match read_row(reader, &name, record) {
-                Ok(CsvStep::End) => None,
-                Ok(CsvStep::Row) => {
+                Ok(false) => None,
+                Ok(true) => {
                     let origin = Origin {
                         input: name,
                         line: record.line(),
