@@ -78,6 +78,13 @@ impl EnumSpec {
         if exact.is_some() {
             return exact;
         }
+        self.lookup_by_case_or_alias(text)
+    }
+
+    /// The index of the code `text` (trimmed) spells in any case, or of the
+    /// code it is an alias of: what [`lookup`](Self::lookup) gives when the
+    /// exact spellings do not answer, and what they must agree with.
+    fn lookup_by_case_or_alias(&self, text: &str) -> Option<u32> {
         self.values
             .iter()
             .position(|v| v.code.eq_ignore_ascii_case(text))
@@ -143,18 +150,7 @@ mod tests {
 
     /// `lookup` as it reads without the exact-spelling buckets.
     fn plain_lookup(spec: &EnumSpec, text: &str) -> Option<u32> {
-        let text = text.trim();
-        spec.values
-            .iter()
-            .position(|v| v.code.eq_ignore_ascii_case(text))
-            .and_then(|i| u32::try_from(i).ok())
-            .or_else(|| {
-                let lower = text.to_lowercase();
-                spec.aliases
-                    .iter()
-                    .find(|(alias, _)| *alias == lower)
-                    .map(|(_, i)| *i)
-            })
+        spec.lookup_by_case_or_alias(text.trim())
     }
 
     const CODES: &[&str] = &[
