@@ -200,6 +200,12 @@ mod tests {
     }
 
     #[cfg(unix)]
+    fn assert_is_symlink(path: &Path) {
+        let metadata = std::fs::symlink_metadata(path).unwrap();
+        assert!(metadata.file_type().is_symlink(), "{}", path.display());
+    }
+
+    #[cfg(unix)]
     #[test]
     fn a_symlink_keeps_pointing_at_the_replaced_file() {
         let dir = tempfile::tempdir().unwrap();
@@ -208,12 +214,7 @@ mod tests {
         std::fs::write(&real, "old").unwrap();
         std::os::unix::fs::symlink(&real, &link).unwrap();
         write_whole(&link, b"new");
-        assert!(
-            std::fs::symlink_metadata(&link)
-                .unwrap()
-                .file_type()
-                .is_symlink()
-        );
+        assert_is_symlink(&link);
         assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
     }
 
@@ -224,12 +225,7 @@ mod tests {
         let link = dir.path().join("link.csv");
         std::os::unix::fs::symlink("real.csv", &link).unwrap();
         write_whole(&link, b"new");
-        assert!(
-            std::fs::symlink_metadata(&link)
-                .unwrap()
-                .file_type()
-                .is_symlink()
-        );
+        assert_is_symlink(&link);
         let real = dir.path().join("real.csv");
         assert_eq!(std::fs::read_to_string(real).unwrap(), "new");
     }
