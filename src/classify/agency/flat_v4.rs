@@ -96,15 +96,27 @@ impl FineDirectory {
     /// Adds the next /24: `first` range at or after it, and its owner when
     /// one range covers it whole.
     fn push(&mut self, first: u32, whole: Option<Owner>, codes: &mut HashMap<Owner, u16>) {
-        let code = whole.and_then(|owner| match codes.get(&owner) {
-            Some(&code) => Some(code),
-            None => {
-                let code = u16::try_from(self.owners.len())
-                    .ok()
-                    .filter(|c| *c != WholeOwner::MIXED.0)?;
-                codes.insert(owner, code);
-                self.owners.push(owner);
-                Some(code)
+        // Neighbouring /24s mostly share an owner: the last entry's code
+        // answers before the map is consulted.
+        let last = self
+            .whole
+            .last()
+            .copied()
+            .filter(|c| *c != WholeOwner::MIXED);
+        let code = whole.and_then(|owner| {
+            if let Some(same) = last.filter(|c| self.owners.get(usize::from(c.0)) == Some(&owner)) {
+                return Some(same.0);
+            }
+            match codes.get(&owner) {
+                Some(&code) => Some(code),
+                None => {
+                    let code = u16::try_from(self.owners.len())
+                        .ok()
+                        .filter(|c| *c != WholeOwner::MIXED.0)?;
+                    codes.insert(owner, code);
+                    self.owners.push(owner);
+                    Some(code)
+                }
             }
         });
         self.first.push(first);
@@ -163,13 +175,20 @@ impl FlatV4 {
         // (first address, then the widest first; owner), the order packed
         // into one number: first in the high half, !last in the low.
         let mut prefixes: Vec<(u64, Owner)> = Vec::new();
+        // Rows of one agency mostly come together: the previous row's
+        // agency (the same shared text) answers before the map is hashed.
+        let mut previous: Option<(&Arc<str>, usize)> = None;
         for allocation in table.iter() {
             if let IpNet::V4(net) = allocation.prefix() {
                 let agency = allocation.agency_shared();
-                let index = *agency_index.entry(Arc::clone(agency)).or_insert_with(|| {
-                    agencies.push(Arc::clone(agency));
-                    agencies.len() - 1
-                });
+                let index = match previous {
+                    Some((last, index)) if Arc::ptr_eq(last, agency) => index,
+                    _ => *agency_index.entry(Arc::clone(agency)).or_insert_with(|| {
+                        agencies.push(Arc::clone(agency));
+                        agencies.len() - 1
+                    }),
+                };
+                previous = Some((agency, index));
                 let Some(owner) = Owner::new(index, net.prefix_len()) else {
                     break;
                 };
@@ -276,13 +295,20 @@ fn fine_directory(ranges: &[Range], directory: &[u32]) -> (Vec<u32>, FineDirecto
             break;
         };
         *slot = base;
-        let within = ranges.get(lo as usize..hi as usize).unwrap_or_default();
-        let first_at =
-            |at: u32| lo + u32::try_from(within.partition_point(|r| r.start < at)).unwrap_or(0);
+        // Each /24's ranges follow the previous one's: one walk over the
+        // /16's ranges finds them all.
+        let mut first = lo;
         for third in 0..256u32 {
             let at = ((high as u32) << 16) | (third << 8);
-            let first = first_at(at);
-            let end = if third == 255 { hi } else { first_at(at + 256) };
+            let end = if third == 255 {
+                hi
+            } else {
+                let mut end = first;
+                while end < hi && ranges.get(end as usize).is_some_and(|r| r.start < at + 256) {
+                    end += 1;
+                }
+                end
+            };
             // The range holding `at` starts at it, or is the one before.
             let starts_here = ranges.get(first as usize).is_some_and(|r| r.start == at);
             let holder = if starts_here {
@@ -295,6 +321,7 @@ fn fine_directory(ranges: &[Range], directory: &[u32]) -> (Vec<u32>, FineDirecto
                 _ => None,
             };
             fine.push(first, whole, &mut codes);
+            first = end;
         }
         fine.push(hi, None, &mut codes);
     }
