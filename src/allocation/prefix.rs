@@ -16,10 +16,14 @@ pub(crate) fn parse_prefix(text: &str) -> Result<IpNet, PrefixProblem> {
     if text.is_empty() {
         return Err(PrefixProblem::Empty);
     }
-    let (addr_text, len_text) = match text.split_once('/') {
-        Some((addr, len)) => (trim(addr), Some(trim(len))),
-        None => (text, None),
-    };
+    // A byte search: `split_once('/')` goes through the general pattern
+    // searcher, several times the cost of the rest of a short cell.
+    let slash = text.bytes().position(|b| b == b'/');
+    let (addr_text, len_text) =
+        match slash.and_then(|at| Some((text.get(..at)?, text.get(at + 1..)?))) {
+            Some((addr, len)) => (trim(addr), Some(trim(len))),
+            None => (text, None),
+        };
     if addr_text.is_empty() {
         return Err(PrefixProblem::MissingAddress);
     }
