@@ -14,6 +14,10 @@
 //! also bounds the record: the csv crate would otherwise hold a single
 //! quoted field of any size (a 2 GB file that is one unterminated quote) in
 //! memory.
+//!
+//! [`LineCount`] gives the same lines, and enforces the same limit, for
+//! docket's own reader of canonical CSV, which sees every byte it consumes
+//! and so only needs to count the newlines.
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
@@ -91,15 +95,7 @@ impl<R> LineIndex<R> {
 impl<R: Read> Read for LineIndex<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if self.offset.saturating_sub(self.record_start) > self.limit {
-            let line = self.line_at(self.record_start);
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!(
-                    "the record that starts on line {line} is longer than {} bytes \
-                     (an unterminated quote?); docket stops rather than hold it in memory",
-                    self.limit
-                ),
-            ));
+            return Err(record_too_long(self.line_at(self.record_start), self.limit));
         }
         let n = self.inner.read(buf)?;
         let start = self.offset;
@@ -123,6 +119,112 @@ impl<R: Read> Read for LineIndex<R> {
         self.offset += n as u64;
         Ok(n)
     }
+}
+
+/// The error of a read past the limit on one record's bytes, naming the
+/// line the record starts on.
+fn record_too_long(line: u64, limit: u64) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!(
+            "the record that starts on line {line} is longer than {limit} bytes \
+             (an unterminated quote?); docket stops rather than hold it in memory"
+        ),
+    )
+}
+
+/// [`LineIndex`]'s lines and limit for a reader that sees every byte it
+/// consumes, as [`CsvRows`](super::rows::CsvRows) does: it counts the `\n`
+/// bytes as they are consumed instead of noting where each one is as it is
+/// read (a search and a queue entry per newline, then a lookup per row).
+///
+/// The lines are [`LineIndex`]'s: a record starts on the line of its first
+/// byte past the line breaks before it, one more than the `\n` bytes before
+/// that byte; and a record longer than the limit is named by the line of
+/// the first byte past the line breaks at the end of the last record read
+/// (while those are still being consumed, one more than the `\n` bytes
+/// consumed so far, as [`LineIndex`] counts only what it has read).
+#[derive(Debug)]
+pub struct LineCount {
+    /// `\n` bytes consumed so far.
+    newlines: u64,
+    /// Where the record being read starts, as far as is known: the end of
+    /// the last record read.
+    record_start: u64,
+    /// The line of the first byte past the line breaks at `record_start`,
+    /// once one is consumed; `None` while only line breaks are.
+    record_line: Option<u64>,
+    /// The most bytes one record may span.
+    limit: u64,
+}
+
+impl LineCount {
+    /// Counts from the start of an input whose records may span at most
+    /// `limit` bytes.
+    pub fn with_limit(limit: usize) -> Self {
+        LineCount {
+            newlines: 0,
+            record_start: 0,
+            record_line: None,
+            limit: u64::try_from(limit).unwrap_or(u64::MAX),
+        }
+    }
+
+    /// Notes `bytes` consumed.
+    pub fn consumed(&mut self, bytes: &[u8]) {
+        if self.record_line.is_none() {
+            if let Some(first) = bytes.iter().position(|b| !is_line_break(*b)) {
+                let before = bytes.get(..first).unwrap_or_default();
+                self.record_line = Some(self.newlines + newlines_in(before) + 1);
+            }
+        }
+        self.newlines += newlines_in(bytes);
+    }
+
+    /// Notes a line consumed whole, without line breaks, and then the one
+    /// byte `end` that ends it: what a line cut at its first line break
+    /// holds, without counting through it.
+    #[inline]
+    pub fn consumed_line(&mut self, end: u8) {
+        self.record_line.get_or_insert(self.newlines + 1);
+        self.newlines += u64::from(end == b'\n');
+    }
+
+    /// The line of a record whose first byte is the next one to be
+    /// consumed, once the line breaks before it have been.
+    #[inline]
+    pub fn record_at_next_byte(&mut self) -> u64 {
+        self.record_line.get_or_insert(self.newlines + 1);
+        self.newlines + 1
+    }
+
+    /// Notes where the next record starts (the reader's position after a
+    /// record), for the limit's error message and its count.
+    pub fn next_record_at(&mut self, offset: u64) {
+        if offset > self.record_start {
+            self.record_start = offset;
+            self.record_line = None;
+        }
+    }
+
+    /// Whether more bytes may be read, `offset` of them read so far (all of
+    /// them consumed): not once the record being read spans more than the
+    /// limit.
+    pub fn check_limit(&self, offset: u64) -> io::Result<()> {
+        if offset.saturating_sub(self.record_start) > self.limit {
+            let line = self.record_line.unwrap_or(self.newlines + 1);
+            return Err(record_too_long(line, self.limit));
+        }
+        Ok(())
+    }
+}
+
+fn is_line_break(b: u8) -> bool {
+    b == b'\n' || b == b'\r'
+}
+
+fn newlines_in(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|b| **b == b'\n').count() as u64
 }
 
 /// Why the csv crate could not read a row, in the words of the rest of

@@ -10,7 +10,7 @@ use std::net::IpAddr;
 use super::{InputFormat, RawFields, RawRecord};
 use crate::diagnostic::suggest;
 use crate::record::timestamp::read_fixed;
-use crate::record::{Record, Value, parse_dotted_quad, parse_value, trim, trim_ascii};
+use crate::record::{Record, Value, parse_dotted_quad, parse_value, trim, trim_ascii_bytes};
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::{EnumSpec, FieldId, FieldType, Mapping, Stage};
 
@@ -256,8 +256,8 @@ impl<'r> Mapper<'r> {
             };
             // ASCII whitespace is stripped from the bytes; a cell with
             // anything else at an end is checked and trimmed as text.
-            let bytes = match trim_ascii(cell) {
-                Some(range) => cell.get(range).unwrap_or_default(),
+            let bytes = match trim_ascii_bytes(cell) {
+                Some(bytes) => bytes,
                 None => trim(std::str::from_utf8(cell).map_err(not_utf8)?).as_bytes(),
             };
             if bytes.is_empty() {

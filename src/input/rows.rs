@@ -23,10 +23,11 @@ use std::io::{self, Read};
 
 use csv_core::ReadRecordResult;
 
+use super::lines::LineCount;
+
 /// How many bytes are read at a time: the csv crate's buffer size, so that
-/// the reads (and the record length limit that
-/// [`LineIndex`](super::lines::LineIndex) enforces between them) fall as
-/// they did.
+/// the reads (and the record length limit enforced between them, as
+/// [`LineIndex`](super::lines::LineIndex) enforced it) fall as they did.
 const BUFFER: usize = 8 * 1024;
 
 /// One row of a canonical CSV: its cells' bytes, and the line and byte
@@ -100,11 +101,21 @@ pub struct CsvRows<R> {
     done: bool,
     /// The field ends `csv_core` writes, for the general path.
     ends: Vec<usize>,
+    /// The line each row starts on, and the limit on a row's bytes.
+    lines: LineCount,
 }
 
 impl<R: Read> CsvRows<R> {
     /// Rows read from `source`, the first one (the header) included.
     pub fn new(source: R) -> Self {
+        CsvRows::with_limit(source, usize::MAX)
+    }
+
+    /// Rows read from `source`, each of which may span at most `limit`
+    /// bytes: reading further fails with an error naming the line the row
+    /// starts on, as [`LineIndex`](super::lines::LineIndex) does, rather
+    /// than hold a row of any size (one unterminated quote) in memory.
+    pub fn with_limit(source: R, limit: usize) -> Self {
         CsvRows {
             source,
             core: csv_core::Reader::new(),
@@ -114,12 +125,14 @@ impl<R: Read> CsvRows<R> {
             offset: 0,
             done: false,
             ends: Vec::new(),
+            lines: LineCount::with_limit(limit),
         }
     }
 
-    /// The source, for the caller's bookkeeping (line numbers).
-    pub fn source_mut(&mut self) -> &mut R {
-        &mut self.source
+    /// Notes where the next row starts (the end of the last one read), for
+    /// the limit on its bytes and the line its error names.
+    pub fn next_record_at(&mut self, offset: u64) {
+        self.lines.next_record_at(offset);
     }
 
     /// Where the next row starts: the end of the last one read.
@@ -128,8 +141,9 @@ impl<R: Read> CsvRows<R> {
     }
 
     /// Reads the next row into `row`; `Ok(false)` at the end. Once reading
-    /// has failed, there are no more rows. `row`'s line is left to the
-    /// caller; its offset is where it starts.
+    /// has failed, there are no more rows. `row`'s offset is where it
+    /// starts, and its line that of its first byte (the header's is left
+    /// as it was).
     pub fn read(&mut self, row: &mut CsvRow) -> io::Result<bool> {
         row.clear();
         row.offset = self.offset;
@@ -145,6 +159,7 @@ impl<R: Read> CsvRows<R> {
             // byte's; the csv crate's is where its reader started looking.
             self.skip_line_breaks()?;
             row.offset = self.offset;
+            row.line = self.lines.record_at_next_byte();
             if self.plain_line(row) {
                 return Ok(true);
             }
@@ -173,6 +188,10 @@ impl<R: Read> CsvRows<R> {
     /// Reads the next bytes into the emptied buffer; `false` at the end of
     /// the input. An error ends the rows.
     fn refill(&mut self) -> io::Result<bool> {
+        if let Err(e) = self.lines.check_limit(self.offset) {
+            self.done = true;
+            return Err(e);
+        }
         match self.source.read(&mut self.buffer) {
             Ok(n) => {
                 self.pos = 0;
@@ -187,29 +206,22 @@ impl<R: Read> CsvRows<R> {
     }
 
     /// The fast path: reads the next row if it is one line without quotes,
-    /// whole in the buffer; `false` (having consumed only line breaks, as
-    /// `csv_core` would before a row) leaves it to [`general`](Self::general).
+    /// whole in the buffer; `false` (having consumed nothing) leaves it to
+    /// [`general`](Self::general). The line breaks before the row have
+    /// been skipped.
     #[inline]
     fn plain_line(&mut self, row: &mut CsvRow) -> bool {
         let unread = self.buffer.get(self.pos..self.filled).unwrap_or_default();
-        // Line breaks between rows are skipped (a blank line, the `\n` of
-        // the last row's `\r\n`).
-        let skipped = unread
-            .iter()
-            .position(|b| *b != b'\n' && *b != b'\r')
-            .unwrap_or(unread.len());
-        let unread = unread.get(skipped..).unwrap_or_default();
         let Some(len) = split_plain_line(unread, &mut row.cells) else {
             row.cells.clear();
-            self.pos += skipped;
-            self.offset += skipped as u64;
             return false;
         };
-        let line = unread.get(..len).unwrap_or_default();
-        row.bytes.extend_from_slice(line);
+        let (line, end) = (unread.get(..len), unread.get(len));
+        row.bytes.extend_from_slice(line.unwrap_or_default());
+        self.lines.consumed_line(end.copied().unwrap_or_default());
         // The line break ends the row; `csv_core` would leave the `\n` of a
         // `\r\n` for the next one, as this does.
-        let used = skipped + len + 1;
+        let used = len + 1;
         self.pos += used;
         self.offset += used as u64;
         true
@@ -260,6 +272,8 @@ impl<R: Read> CsvRows<R> {
     }
 
     fn consume(&mut self, n: usize) {
+        let consumed = self.buffer.get(self.pos..self.pos + n);
+        self.lines.consumed(consumed.unwrap_or_default());
         self.pos += n;
         self.offset += n as u64;
     }
@@ -324,13 +338,7 @@ fn bytes_below(word: u64, limit: u8) -> u64 {
 }
 
 impl CsvRow {
-    /// Sets the line the row starts on.
-    pub(crate) fn set_line(&mut self, line: u64) {
-        self.line = line;
-    }
-
-    /// The byte offset the row starts at (from which a
-    /// [`LineIndex`](super::lines::LineIndex) tells its line).
+    /// The byte offset the row starts at (past the line breaks before it).
     pub fn offset(&self) -> u64 {
         self.offset
     }
@@ -358,12 +366,21 @@ mod tests {
         }
     }
 
-    /// The rows (cells and start offsets) as the csv crate reads them.
-    fn by_csv(text: &[u8], step: usize) -> Vec<(Vec<Vec<u8>>, u64)> {
+    /// A row's cells, start offset and line (0 for the header).
+    type Row = (Vec<Vec<u8>>, u64, u64);
+
+    /// The rows as the csv crate reads them, on the lines a [`LineIndex`]
+    /// under it gives.
+    ///
+    /// [`LineIndex`]: crate::input::lines::LineIndex
+    fn by_csv(text: &[u8], step: usize) -> Vec<Row> {
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
             .has_headers(false)
-            .from_reader(Trickle { bytes: text, step });
+            .from_reader(crate::input::lines::LineIndex::new(Trickle {
+                bytes: text,
+                step,
+            }));
         let mut record = csv::ByteRecord::new();
         let mut rows = Vec::new();
         while reader.read_byte_record(&mut record).unwrap() {
@@ -375,17 +392,22 @@ mod tests {
             while !rows.is_empty() && matches!(text.get(start as usize), Some(b'\r' | b'\n')) {
                 start += 1;
             }
-            rows.push((cells, start));
+            let line = match rows.is_empty() {
+                true => 0,
+                false => reader.get_mut().line_at(start),
+            };
+            rows.push((cells, start, line));
         }
         rows
     }
 
-    fn by_rows(text: &[u8], step: usize) -> Vec<(Vec<Vec<u8>>, u64)> {
+    fn by_rows(text: &[u8], step: usize) -> Vec<Row> {
         let mut reader = CsvRows::new(Trickle { bytes: text, step });
         let mut row = CsvRow::default();
         let mut rows = Vec::new();
         while reader.read(&mut row).unwrap() {
-            rows.push((row.iter().map(<[u8]>::to_vec).collect(), row.offset()));
+            let cells = row.iter().map(<[u8]>::to_vec).collect();
+            rows.push((cells, row.offset(), row.line()));
         }
         rows
     }
@@ -409,6 +431,97 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The rows read before an error, and the error, of `text` read with
+    /// a limit of `limit` bytes a row: by the csv crate on a [`LineIndex`]
+    /// told where each row after the header ends, as canonical inputs were
+    /// read before [`CsvRows`] counted lines itself, or by [`CsvRows`].
+    ///
+    /// [`LineIndex`]: crate::input::lines::LineIndex
+    fn limited(text: &[u8], limit: usize, step: usize, by_csv: bool) -> (Vec<Row>, String) {
+        let source = Trickle { bytes: text, step };
+        let mut rows = Vec::new();
+        if by_csv {
+            let mut reader = csv::ReaderBuilder::new()
+                .flexible(true)
+                .has_headers(false)
+                .from_reader(crate::input::lines::LineIndex::with_limit(source, limit));
+            let mut record = csv::ByteRecord::new();
+            loop {
+                match reader.read_byte_record(&mut record) {
+                    Ok(false) => return (rows, String::new()),
+                    Ok(true) if rows.is_empty() => rows.push((Vec::new(), 0, 0)),
+                    Ok(true) => {
+                        let mut start = record.position().unwrap().byte();
+                        while matches!(text.get(start as usize), Some(b'\r' | b'\n')) {
+                            start += 1;
+                        }
+                        let line = reader.get_mut().line_at(start);
+                        let end = reader.position().byte();
+                        reader.get_mut().next_record_at(end);
+                        let cells = record.iter().map(<[u8]>::to_vec).collect();
+                        rows.push((cells, start, line));
+                    }
+                    Err(e) => return (rows, e.to_string()),
+                }
+            }
+        }
+        let mut reader = CsvRows::with_limit(source, limit);
+        let mut row = CsvRow::default();
+        loop {
+            match reader.read(&mut row) {
+                Ok(false) => return (rows, String::new()),
+                Ok(true) if rows.is_empty() => rows.push((Vec::new(), 0, 0)),
+                Ok(true) => {
+                    let end = reader.offset();
+                    reader.next_record_at(end);
+                    let cells = row.iter().map(<[u8]>::to_vec).collect();
+                    rows.push((cells, row.offset(), row.line()));
+                }
+                Err(e) => return (rows, e.to_string()),
+            }
+        }
+    }
+
+    /// A row too long is refused where, and on the line, the line index
+    /// under the csv crate refused it: the first row after the header
+    /// (named by the header's line), a row after blank lines or in a CRLF
+    /// file, a run of blank lines, the header itself.
+    #[test]
+    fn rows_too_long_are_refused_as_the_line_index_refused_them() {
+        let long = "x".repeat(1000);
+        for text in [
+            format!("a,b\n1,2\n\"{long}"),
+            format!("\n\na,b\n\"{long}"),
+            format!("\u{feff}a,b\n{long},1\n2,3"),
+            format!("a,b\r\n1,2\r\n\r\n\r\n3,\"{long}\""),
+            format!("a,b\n1,2\n{}3,4\n", "\n".repeat(1000)),
+            format!("a,b\r\n1,2{}3,4\n", "\r\n".repeat(500)),
+            format!("\"{long}\",b\n1,2\n"),
+        ] {
+            for step in [1, 7, 64, 8192] {
+                let (rows, error) = limited(text.as_bytes(), 100, step, false);
+                // A byte a read, every one of them is too long somewhere.
+                assert!(step > 1 || error.contains("is longer than 100 bytes"));
+                assert_eq!(
+                    (rows, error),
+                    limited(text.as_bytes(), 100, step, true),
+                    "{text:?} {step}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_row_too_long_is_named_by_its_line() {
+        let text = format!("a,b\n1,2\n\"{}", "x".repeat(1000));
+        let (rows, error) = limited(text.as_bytes(), 100, 64, false);
+        assert_eq!(rows.len(), 2);
+        assert!(
+            error.contains("starts on line 3 is longer than 100"),
+            "{error}"
+        );
     }
 
     #[test]

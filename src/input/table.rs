@@ -3,7 +3,6 @@
 use std::io::BufRead;
 use std::sync::Arc;
 
-use super::lines::LineIndex;
 use super::rows::{CsvRow, CsvRows};
 use super::{
     InputError, Item, MAX_RECORD_BYTES, Origin, RawFields, RawRecord, Reject, read_line_limited,
@@ -19,7 +18,7 @@ enum Kind {
     /// Canonical CSV: rows read as the csv crate reads them, header names
     /// from the first row.
     Canonical {
-        reader: Box<CsvRows<LineIndex<Box<dyn BufRead + Send>>>>,
+        reader: Box<CsvRows<Box<dyn BufRead + Send>>>,
         header: Arc<[String]>,
         record: CsvRow,
     },
@@ -35,10 +34,7 @@ enum Kind {
 impl TableReader {
     /// A canonical CSV input; its first row names the fields.
     pub fn canonical(reader: Box<dyn BufRead + Send>, name: Arc<str>) -> Result<Self, InputError> {
-        let mut reader = Box::new(CsvRows::new(LineIndex::with_limit(
-            reader,
-            MAX_RECORD_BYTES,
-        )));
+        let mut reader = Box::new(CsvRows::with_limit(reader, MAX_RECORD_BYTES));
         let mut first = CsvRow::default();
         let header: Vec<String> = match reader.read(&mut first) {
             Ok(_) => first
@@ -117,19 +113,17 @@ impl TableReader {
 }
 
 fn read_row(
-    reader: &mut CsvRows<LineIndex<Box<dyn BufRead + Send>>>,
+    reader: &mut CsvRows<Box<dyn BufRead + Send>>,
     name: &Arc<str>,
     record: &mut CsvRow,
 ) -> Result<bool, InputError> {
     match reader.read(record) {
         Ok(false) => Ok(false),
         Ok(true) => {
-            // The line index names the line of the row's first byte (the
-            // csv crate's own count is one short in a CRLF file).
-            let line = reader.source_mut().line_at(record.offset());
+            // The row has the line of its first byte (the csv crate's own
+            // count is one short in a CRLF file).
             let end = reader.offset();
-            reader.source_mut().next_record_at(end);
-            record.set_line(line);
+            reader.next_record_at(end);
             Ok(true)
         }
         Err(source) => Err(InputError::Io {

@@ -2,10 +2,17 @@
 //!
 //! A bulk input names a few hundred dates a million times. Reading
 //! `YYYY-MM-DD` into a calendar date, and resolving a local time of that
-//! date in the ruleset's zone, depend on the date alone; so a per-thread
-//! table keyed by the date's ten bytes keeps the date, the days either side
-//! of it, and the zone's offset throughout the day (when no clock change
-//! falls in it). A row then costs its `HH:MM:SS` digits and an addition.
+//! date in the ruleset's zone, depend on the date alone; so a table keyed
+//! by the date's ten bytes keeps the date, the days either side of it, and
+//! the zone's offset throughout the day (when no clock change falls in it).
+//! A row then costs its `HH:MM:SS` digits and an addition.
+//!
+//! The table is one for the process, each slot set once: what a slot holds
+//! depends only on its date and zone, so threads can share it, and reading
+//! it is a load rather than a thread-local's lookup and borrow (which cost
+//! more than the rest of reading a timestamp). A date whose slot another
+//! date (or zone) took first is read afresh each time, as the general path
+//! would read it.
 //!
 //! [`read_cached`] answers only the two spellings of bulk inputs, `Z` and
 //! no offset, and only what it can answer exactly as the general path of
@@ -13,14 +20,14 @@
 //! offset, a leap second, an invalid date, a day with a clock change) it
 //! leaves to that path.
 
-use std::cell::RefCell;
+use std::sync::OnceLock;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
 use chrono_tz::Tz;
 
 use super::timestamp::uniform_local_day;
 
-/// Slots of the per-thread table: the dates of eight years, one each.
+/// Slots of the table: the dates of eight years, one each.
 const SLOTS: usize = 4096;
 
 /// What the table keeps of one date.
@@ -35,14 +42,15 @@ struct Day {
     date: NaiveDate,
     before: NaiveDate,
     after: NaiveDate,
-    /// The offset of every local time of the date in `tz`, once asked;
-    /// `Some(None)` when a clock change falls in it.
+    /// The offset of every local time of the date in `tz`, if known;
+    /// `Some(None)` when a clock change falls in it. Always known in the
+    /// table; a date read afresh finds it only if it needs it.
     local: Option<Option<FixedOffset>>,
 }
 
-thread_local! {
-    static DAYS: RefCell<Vec<Option<Day>>> = const { RefCell::new(Vec::new()) };
-}
+/// The table: each slot is set once, by the first date (and zone) read
+/// into it.
+static DAYS: [OnceLock<Day>; SLOTS] = [const { OnceLock::new() }; SLOTS];
 
 /// The slot of a date's text: distinct for the valid dates of any eight
 /// consecutive years (month and day, then the year's last three bits),
@@ -91,7 +99,7 @@ fn second_of_day(time: [u8; 8]) -> Option<u32> {
 }
 
 /// `text` read as [`read_fixed`](super::timestamp::read_fixed) reads it,
-/// through the per-thread table of dates, when it is `YYYY-MM-DD[T ]HH:MM:SS`
+/// through the table of dates, when it is `YYYY-MM-DD[T ]HH:MM:SS`
 /// followed by `Z` or nothing, names a valid date and time without a leap
 /// second, and (without `Z`) its date has no clock change in `tz`; `None`
 /// otherwise, for the general path to read.
@@ -109,38 +117,50 @@ pub fn read_cached(text: &[u8], tz: Tz) -> Option<DateTime<FixedOffset>> {
         [b'Z'] => true,
         _ => return None,
     };
-    DAYS.with(|days| {
-        let mut days = days.borrow_mut();
-        if days.is_empty() {
-            days.resize(SLOTS, None);
+    let slot = DAYS.get(slot(date_text))?;
+    let afresh;
+    let day = match slot.get() {
+        Some(day) if day.text == *date_text && day.tz == tz => day,
+        // Another date (or zone) holds the slot.
+        Some(_) => {
+            afresh = fill(date_text, tz)?;
+            &afresh
         }
-        let slot = days.get_mut(slot(date_text))?;
-        if !matches!(slot, Some(day) if day.text == *date_text && day.tz == tz) {
-            *slot = Some(fill(date_text, tz)?);
+        None => {
+            let mut day = fill(date_text, tz)?;
+            day.local = Some(local_offset(tz, day.date));
+            // Should another thread have set the slot meanwhile, this
+            // thread's day is still the one read.
+            let _ = slot.set(day);
+            afresh = day;
+            &afresh
         }
-        let day = slot.as_mut()?;
-        if utc {
-            let time = NaiveTime::from_num_seconds_from_midnight_opt(second, 0)?;
-            return Some(NaiveDateTime::new(day.date, time).and_utc().fixed_offset());
-        }
-        let offset = *day
-            .local
-            .get_or_insert_with(|| uniform_local_day(tz, day.date).and_then(FixedOffset::east_opt))
-            .as_ref()?;
-        // The offset is under a day, so the UTC instant is on the date or
-        // the day either side of it.
-        let utc = i64::from(second) - i64::from(offset.local_minus_utc());
-        let (date, utc) = match utc {
-            ..0 => (day.before, utc + 86_400),
-            86_400.. => (day.after, utc - 86_400),
-            _ => (day.date, utc),
-        };
-        let time = NaiveTime::from_num_seconds_from_midnight_opt(u32::try_from(utc).ok()?, 0)?;
-        Some(DateTime::from_naive_utc_and_offset(
-            NaiveDateTime::new(date, time),
-            offset,
-        ))
-    })
+    };
+    if utc {
+        let time = NaiveTime::from_num_seconds_from_midnight_opt(second, 0)?;
+        return Some(NaiveDateTime::new(day.date, time).and_utc().fixed_offset());
+    }
+    let offset = day.local.unwrap_or_else(|| local_offset(tz, day.date))?;
+    // The offset is under a day, so the UTC instant is on the date or
+    // the day either side of it.
+    let utc = i64::from(second) - i64::from(offset.local_minus_utc());
+    let (date, utc) = match utc {
+        ..0 => (day.before, utc + 86_400),
+        86_400.. => (day.after, utc - 86_400),
+        _ => (day.date, utc),
+    };
+    let time = NaiveTime::from_num_seconds_from_midnight_opt(u32::try_from(utc).ok()?, 0)?;
+    Some(DateTime::from_naive_utc_and_offset(
+        NaiveDateTime::new(date, time),
+        offset,
+    ))
+}
+
+/// The offset of every local time of `date` in `tz`; `None` when a clock
+/// change falls in it.
+#[cold]
+fn local_offset(tz: Tz, date: NaiveDate) -> Option<FixedOffset> {
+    uniform_local_day(tz, date).and_then(FixedOffset::east_opt)
 }
 
 /// What the table keeps of the date `text` names, if it is a valid one.
@@ -258,6 +278,50 @@ mod tests {
         ] {
             check(text, tz, true);
         }
+    }
+
+    /// Dates eight years apart share a slot: the one read second is read
+    /// afresh, and still answered as the general path answers it, with and
+    /// without `Z`.
+    #[test]
+    fn a_date_whose_slot_is_taken_is_read_afresh() {
+        let tz = chrono_tz::America::New_York;
+        for text in [
+            "2026-01-30 08:47:59",
+            "2034-01-30 08:47:59",
+            "2034-01-30T23:59:59Z",
+            "2042-01-30 00:00:00",
+            "2026-01-30T00:00:00Z",
+        ] {
+            check(text, tz, true);
+        }
+    }
+
+    /// Threads reading the same dates at once, into empty slots and full
+    /// ones, each read what the general path reads.
+    #[test]
+    fn threads_share_the_table() {
+        let tz = chrono_tz::Australia::Lord_Howe;
+        let texts: Vec<String> = (0..400)
+            .map(|i| {
+                format!(
+                    "{}-{:02}-{:02} 1{}:30:00",
+                    2040 + i % 9,
+                    1 + i % 12,
+                    1 + i % 28,
+                    i % 10
+                )
+            })
+            .collect();
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| {
+                    for text in &texts {
+                        check(text, tz, false);
+                    }
+                });
+            }
+        });
     }
 
     /// The second of the day read byte by byte, as [`parse_fixed`] reads

@@ -11,7 +11,7 @@ pub use text::Text;
 
 pub use value::{
     Value, ValueError, format_number, parse_bool, parse_ip, parse_money, parse_timestamp,
-    parse_value, trim, trim_ascii,
+    parse_value, trim, trim_ascii, trim_ascii_bytes,
 };
 
 use crate::ruleset::model::{FieldDef, FieldId};

@@ -183,8 +183,9 @@ pub(super) fn uniform_local_day(tz: Tz, date: NaiveDate) -> Option<i32> {
 /// `tz` when it has no offset; `None` for any other spelling. The fast
 /// path that [`parse_timestamp`](super::value::parse_timestamp) and the
 /// mapping of CSV cells share. The spellings of bulk inputs are read
-/// through a per-thread table of their dates (`record/fixed_dates.rs`)
-/// when it can answer; [`parse_fixed`] and [`resolve_naive`] read the rest.
+/// through a table of their dates that all threads share
+/// (`record/fixed_dates.rs`) when it can answer; [`parse_fixed`] and
+/// [`resolve_naive`] read the rest.
 pub fn read_fixed(
     text: &(impl AsRef<[u8]> + ?Sized),
     tz: Tz,

@@ -95,11 +95,30 @@ pub fn trim(text: &str) -> &str {
 /// before they know (or need to know) that a cell is UTF-8.
 #[inline]
 pub fn trim_ascii(bytes: &[u8]) -> Option<std::ops::Range<usize>> {
-    let visible = |b: Option<&u8>| b.is_some_and(|b| (b'!'..=b'~').contains(b));
-    if bytes.is_empty() || (visible(bytes.first()) && visible(bytes.last())) {
+    if needs_no_trim(bytes) {
         return Some(0..bytes.len());
     }
     trim_edges(bytes)
+}
+
+/// [`trim_ascii`] as the stripped bytes themselves rather than where they
+/// lie: for the readers of cells, which then use them at once, and so
+/// skip taking a range of a cell they already have whole in the common
+/// case of nothing to strip.
+#[inline]
+pub fn trim_ascii_bytes(bytes: &[u8]) -> Option<&[u8]> {
+    if needs_no_trim(bytes) {
+        return Some(bytes);
+    }
+    trim_edges(bytes).map(|range| bytes.get(range).unwrap_or_default())
+}
+
+/// Whether `bytes` are empty or start and end with visible ASCII (never
+/// whitespace): what [`trim_ascii`] returns whole at once.
+#[inline(always)]
+fn needs_no_trim(bytes: &[u8]) -> bool {
+    let visible = |b: Option<&u8>| b.is_some_and(|b| (b'!'..=b'~').contains(b));
+    bytes.is_empty() || (visible(bytes.first()) && visible(bytes.last()))
 }
 
 /// [`trim_ascii`] for bytes with something other than visible ASCII at an
@@ -343,6 +362,19 @@ mod tests {
             text in "[ \t\n\r\x0B\x0C\x1C\x1F\x7F\u{85}\u{A0}\u{2003}\u{3000}a-c~é!]{0,8}"
         ) {
             prop_assert_eq!(trim(&text), text.trim());
+        }
+
+        /// The bytes [`trim_ascii_bytes`] gives are those of the range
+        /// [`trim_ascii`] gives, and it refuses the same bytes.
+        #[test]
+        fn trimmed_bytes_are_the_trimmed_range(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(b" \t\n\r\x0B\x0C\x1F\x7F!a~\xc2\xa0\xe3\x80".to_vec()),
+                0..8,
+            )
+        ) {
+            let by_range = trim_ascii(&bytes).map(|range| bytes.get(range).unwrap_or_default());
+            prop_assert_eq!(trim_ascii_bytes(&bytes), by_range);
         }
 
         #[test]
