@@ -43,41 +43,82 @@ impl fmt::Display for IncidentNumber {
     }
 }
 
-/// The incident number of a record declared by `trigger`; `record_id`
-/// names the record (its `id`, or where it was read).
-pub fn number(
-    ruleset: &Ruleset,
-    trigger: TriggerId,
-    record: &Record,
-    record_id: &dyn fmt::Display,
-) -> IncidentNumber {
-    let definition = ruleset.trigger(trigger);
-    let mut hash = Fnv1a::new();
-    hash.write(ruleset.meta.id.value.as_bytes());
-    match &definition.numbering {
-        IncidentNumbering::PerRecord => {
-            hash.write(b"record");
-            // Hashing the text as it is formatted, without building it.
-            let _ = fmt::write(&mut hash, format_args!("{record_id}"));
-            hash.end_field();
-        }
-        IncidentNumbering::PerOutbreak { fields, window } => {
-            hash.write(b"outbreak");
-            hash.write(definition.id.value.as_bytes());
-            for field in fields {
-                let text = match (record.get(*field), window) {
-                    (Some(Value::Str(s)), _) => s.to_lowercase(),
-                    (Some(Value::Time(t)), Some(window)) => {
-                        period(*window, t.with_timezone(&ruleset.meta.timezone.value))
-                    }
-                    (Some(other), _) => other.to_string(),
-                    (None, _) => String::new(),
-                };
-                hash.write(text.as_bytes());
-            }
-        }
+/// What names a record in its own incident number.
+#[derive(Clone, Copy)]
+pub enum RecordName<'a> {
+    /// Its `id` as text, hashed as is: the common case, which need not go
+    /// through formatting.
+    Text(&'a str),
+    /// Anything else (an `id` of another type, or where the record was
+    /// read), hashed as it displays. `Text(s)` and `Shown(s)` are the same
+    /// name.
+    Shown(&'a dyn fmt::Display),
+}
+
+/// Numbers the incidents of one ruleset. Every per-record number's hash
+/// starts with the ruleset's id and `record`, so that part is hashed once,
+/// here, rather than for each declared record.
+#[derive(Clone, Debug)]
+pub struct Numbering {
+    /// The hash after the ruleset's id and `record`.
+    per_record: Fnv1a,
+}
+
+impl Numbering {
+    /// Numbers the incidents of `ruleset`.
+    pub fn new(ruleset: &Ruleset) -> Self {
+        let mut per_record = Fnv1a::new();
+        per_record.write(ruleset.meta.id.value.as_bytes());
+        per_record.write(b"record");
+        Numbering { per_record }
     }
-    IncidentNumber(hash.finish() >> 24)
+
+    /// The incident number of a record of `ruleset` (the one this
+    /// numbering was made for) declared by `trigger`; `name` names the
+    /// record (its `id`, or where it was read).
+    pub fn number(
+        &self,
+        ruleset: &Ruleset,
+        trigger: TriggerId,
+        record: &Record,
+        name: RecordName<'_>,
+    ) -> IncidentNumber {
+        let definition = ruleset.trigger(trigger);
+        let hash = match &definition.numbering {
+            IncidentNumbering::PerRecord => {
+                let mut hash = self.per_record.clone();
+                match name {
+                    RecordName::Text(text) => hash.bytes(text.as_bytes()),
+                    // Hashing the text as it is formatted, without building
+                    // it.
+                    RecordName::Shown(shown) => {
+                        let _ = fmt::write(&mut hash, format_args!("{shown}"));
+                    }
+                }
+                hash.end_field();
+                hash
+            }
+            IncidentNumbering::PerOutbreak { fields, window } => {
+                let mut hash = Fnv1a::new();
+                hash.write(ruleset.meta.id.value.as_bytes());
+                hash.write(b"outbreak");
+                hash.write(definition.id.value.as_bytes());
+                for field in fields {
+                    let text = match (record.get(*field), window) {
+                        (Some(Value::Str(s)), _) => s.to_lowercase(),
+                        (Some(Value::Time(t)), Some(window)) => {
+                            period(*window, t.with_timezone(&ruleset.meta.timezone.value))
+                        }
+                        (Some(other), _) => other.to_string(),
+                        (None, _) => String::new(),
+                    };
+                    hash.write(text.as_bytes());
+                }
+                hash
+            }
+        };
+        IncidentNumber(hash.finish() >> 24)
+    }
 }
 
 /// The period of `at` an outbreak window names: `2026`, `FY2027`, `2026-11`.
@@ -95,6 +136,7 @@ fn period(window: OutbreakWindow, at: chrono::DateTime<chrono_tz::Tz>) -> String
 
 /// FNV-1a, 64 bits: tiny, fast, and (unlike `std`'s hasher) the same on
 /// every platform and Rust version, which a number printed on reports needs.
+#[derive(Clone, Debug)]
 struct Fnv1a(u64);
 
 impl Fnv1a {
@@ -150,5 +192,36 @@ mod tests {
         b.write(b"a");
         b.write(b"bc");
         assert_ne!(a.finish(), b.finish());
+    }
+
+    /// A per-record number hashes the ruleset's id, `record` and the
+    /// record's name, each followed by the separator; the name given as
+    /// text hashes as the same name displayed does.
+    #[test]
+    fn per_record_numbers_hash_the_name_as_displayed() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/usda");
+        let ruleset = crate::ruleset::load(&dir).expect("the USDA ruleset loads");
+        let trigger = (0..ruleset.triggers.len())
+            .map(TriggerId::from_index)
+            .find(|t| matches!(ruleset.trigger(*t).numbering, IncidentNumbering::PerRecord))
+            .expect("a trigger numbering per record");
+        let numbering = Numbering::new(&ruleset);
+        let record = Record::default();
+        for name in ["EV-00000001", "", "events.csv:12", "É-ü"] {
+            let mut expected = Fnv1a::new();
+            expected.write(ruleset.meta.id.value.as_bytes());
+            expected.write(b"record");
+            expected.write(name.as_bytes());
+            let expected = IncidentNumber(expected.finish() >> 24);
+            let value = Value::Str(name.into());
+            let shown: &dyn fmt::Display = &value;
+            for given in [RecordName::Text(name), RecordName::Shown(shown)] {
+                assert_eq!(
+                    numbering.number(&ruleset, trigger, &record, given),
+                    expected,
+                    "{name}"
+                );
+            }
+        }
     }
 }

@@ -68,9 +68,12 @@ impl Memo {
             let table = table.borrow();
             let r = table.get(slot)?.as_ref()?;
             (r.owner == self.owner && r.key == key).then(|| {
-                out.matched.extend_from_slice(&r.matched);
-                out.fired.extend_from_slice(&r.fired);
-                out.flags.extend(r.flags.iter().cloned());
+                append(&mut out.matched, &r.matched);
+                append(&mut out.fired, &r.fired);
+                // Most decisions raise no flag: skip the cloning loop.
+                if !r.flags.is_empty() {
+                    out.flags.extend(r.flags.iter().cloned());
+                }
                 r.decision
             })
         })
@@ -104,5 +107,16 @@ impl Memo {
         const MIX: u64 = 0x9e37_79b9_7f4a_7c15;
         let mixed = (key ^ self.owner.rotate_left(32)).wrapping_mul(MIX);
         (mixed >> (u64::BITS - SLOTS.trailing_zeros())) as usize
+    }
+}
+
+/// Appends `items` to `list` item by item: a remembered list holds one to
+/// three entries, for which calling `memcpy` (as `extend_from_slice` does)
+/// costs more than the copying.
+#[inline]
+fn append<T: Copy>(list: &mut Vec<T>, items: &[T]) {
+    list.reserve(items.len());
+    for item in items {
+        list.push(*item);
     }
 }

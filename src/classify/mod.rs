@@ -167,6 +167,8 @@ pub struct Classifier<'r> {
     id_field: Option<FieldId>,
     /// Names this classifier's calendar in the cache of due times.
     due_cache: due::CacheKey,
+    /// Numbers declared incidents.
+    numbering: incident::Numbering,
     /// Decisions remembered by the values they depend on; `None` when the
     /// ruleset tests more than a key can hold, or when asked not to.
     memo: Option<memo::Memo>,
@@ -215,6 +217,7 @@ impl<'r> Classifier<'r> {
             level_field: ruleset.field_id("level"),
             id_field: ruleset.field_id("id"),
             due_cache: due::CacheKey::new(),
+            numbering: incident::Numbering::new(ruleset),
             memo: None,
         };
         classifier.memo = classifier.decision_key().map(memo::Memo::new);
@@ -337,11 +340,12 @@ impl<'r> Classifier<'r> {
         let flags = &mut out.flags;
         let incident_number = match (declared, trigger) {
             (Declared::Yes, Some(t)) => {
-                let id: &dyn std::fmt::Display = match self.id_field.and_then(|f| record.get(f)) {
-                    Some(value) => value,
-                    None => &fallback_id,
+                let name = match self.id_field.and_then(|f| record.get(f)) {
+                    Some(Value::Str(id)) => incident::RecordName::Text(id),
+                    Some(value) => incident::RecordName::Shown(value),
+                    None => incident::RecordName::Shown(&fallback_id),
                 };
-                Some(incident::number(self.ruleset, t, record, id))
+                Some(self.numbering.number(self.ruleset, t, record, name))
             }
             _ => None,
         };

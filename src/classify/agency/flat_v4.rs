@@ -268,12 +268,20 @@ impl FlatV4 {
     }
 
     /// The agency and prefix of `owner`, the owner of the range holding `ip`.
+    #[inline]
     fn answer(&self, ip: Ipv4Addr, owner: Owner) -> Option<(&Arc<str>, IpNet)> {
         if owner == Owner::NONE {
             return None;
         }
         let agency = self.agencies.get(owner.agency())?;
-        let prefix = Ipv4Net::new(ip, owner.length()).ok()?.trunc();
+        // What `Ipv4Net::trunc` computes, without its call: the address
+        // under the prefix's netmask.
+        let length = owner.length();
+        let mask = 32u32
+            .checked_sub(u32::from(length))
+            .and_then(|host_bits| u32::MAX.checked_shl(host_bits))
+            .unwrap_or(0);
+        let prefix = Ipv4Net::new(Ipv4Addr::from(u32::from(ip) & mask), length).ok()?;
         Some((agency, IpNet::V4(prefix)))
     }
 }

@@ -48,34 +48,53 @@ impl Agencies {
     /// its address fields, e.g. `src_ip` then `dst_ip`) that lies in the
     /// table.
     pub fn lookup(&self, ip_fields: &[FieldId], record: &Record) -> Option<AgencyMatch> {
-        ip_fields.iter().find_map(|field| {
+        // A plain loop rather than `find_map`: the match is built once, for
+        // the address that has an owner, instead of being moved out of a
+        // closure per field.
+        for field in ip_fields {
             let Some(Value::Ip(address)) = record.get(*field) else {
-                return None;
+                continue;
             };
-            let (agency, prefix) = self.owner(*address)?;
-            Some(AgencyMatch {
-                agency: Arc::clone(agency),
-                prefix,
-                address: *address,
-                field: *field,
-            })
-        })
+            // By reference: an `IpAddr` is copied byte by byte (its bytes
+            // are unaligned), so only the matching one is.
+            if let Some((agency, prefix)) = self.owner_of(address) {
+                return Some(AgencyMatch {
+                    agency: Arc::clone(agency),
+                    prefix,
+                    address: *address,
+                    field: *field,
+                });
+            }
+        }
+        None
     }
 
     /// The agency and most specific prefix of one address: IPv4 (and
     /// IPv4-mapped IPv6) through the flattened ranges, IPv6 through the
     /// table's trie. The same answer as [`AllocationTable::lookup`].
     pub fn owner(&self, address: IpAddr) -> Option<(&Arc<str>, IpNet)> {
+        self.owner_of(&address)
+    }
+
+    /// [`owner`](Self::owner), of an address in place.
+    #[inline(always)]
+    fn owner_of(&self, address: &IpAddr) -> Option<(&Arc<str>, IpNet)> {
         let v4 = match address {
-            IpAddr::V4(v4) => Some(v4),
+            IpAddr::V4(v4) => Some(*v4),
             IpAddr::V6(v6) => v6.to_ipv4_mapped(),
         };
         match v4 {
             Some(v4) => self.v4.lookup(v4),
-            None => self
-                .table
-                .lookup(address)
-                .map(|a| (a.agency_shared(), a.prefix())),
+            None => self.v6_owner(address),
         }
+    }
+
+    /// [`owner`](Self::owner) of an IPv6 address, through the trie: out of
+    /// line, since exports hold few.
+    #[inline(never)]
+    fn v6_owner(&self, address: &IpAddr) -> Option<(&Arc<str>, IpNet)> {
+        self.table
+            .lookup(*address)
+            .map(|a| (a.agency_shared(), a.prefix()))
     }
 }
