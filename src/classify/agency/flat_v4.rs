@@ -30,21 +30,50 @@ pub(super) struct FlatV4 {
     /// By the first 16 bits of an address: the first range starting at or
     /// after that /16; one more entry for the end.
     directory: Vec<u32>,
-    /// By the first 16 bits: where that /16's entries in `fine` begin, or
-    /// `NO_FINE` when it holds few ranges. A /16 of many allocations (a
-    /// department's, split into hundreds of /24s and /28s) would otherwise
-    /// cost a binary search of many cache lines.
-    fine_of: Vec<u32>,
-    /// For each dense /16, 257 entries: one per /24 and one for the end.
+    /// For each dense /16 (see [`Blocks`]), in order, [`FINE_ENTRIES`]
+    /// entries: one per /24 and one for the end. A /16 of many allocations
+    /// (a department's, split into hundreds of /24s and /28s) would
+    /// otherwise cost a binary search of many cache lines.
     fine: FineDirectory,
-    /// One bit per /16: whether any allocation covers part of it. Most
-    /// addresses of a record (the outside party's) lie in no allocation;
-    /// this 8 KiB map, which stays in cache, answers them without touching
-    /// the directories.
-    occupied: Vec<u64>,
+    /// By 64 consecutive /16s: which are allocated at all and which are
+    /// dense. 24 KiB, which stays in cache.
+    blocks: Vec<Blocks>,
     /// The distinct agencies, by the index an [`Owner`] holds.
     agencies: Vec<Arc<str>>,
 }
+
+/// 64 consecutive /16s, as bits.
+///
+/// Most addresses of a record (the outside party's) lie in no allocation:
+/// `occupied` answers them without touching the directories. A dense /16's
+/// place in the fine directory is its rank among the dense ones, counted
+/// here, rather than an entry of a table by /16: that table (256 KiB) cost
+/// a cache miss of its own on every lookup.
+#[derive(Clone, Copy, Debug, Default)]
+struct Blocks {
+    /// One bit per /16: whether any allocation covers part of it.
+    occupied: u64,
+    /// One bit per /16: whether it has a fine directory.
+    dense: u64,
+    /// How many /16s before these 64 have a fine directory.
+    dense_before: u32,
+}
+
+impl Blocks {
+    /// Where the fine directory of /16 `high` starts, if it has one.
+    fn fine_start(blocks: &[Blocks], high: usize) -> Option<usize> {
+        let block = blocks.get(high / 64)?;
+        let bit = 1u64 << (high % 64);
+        if block.dense & bit == 0 {
+            return None;
+        }
+        let rank = block.dense_before + (block.dense & (bit - 1)).count_ones();
+        Some(rank as usize * FINE_ENTRIES)
+    }
+}
+
+/// Entries of a dense /16's fine directory: one per /24, one for the end.
+const FINE_ENTRIES: usize = 257;
 
 /// One range of addresses and who owns it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,10 +93,10 @@ struct Owner(u32);
 const LENGTH_BITS: u32 = 6;
 
 /// The /24s of the dense /16s, in two columns. Most lookups read only
-/// `whole`, two bytes a /24, so that the column of a table of 100,000
-/// prefixes (a few hundred KiB) stays in the second-level cache while the
-/// input and output stream through it; at eight bytes a /24 it did not, and
-/// its misses were most of the lookup's time.
+/// `whole`, one byte a /24, so that the column of a table of 100,000
+/// prefixes (84 KiB) stays in the second-level cache while the input and
+/// output stream through it; at eight bytes a /24 it did not, and its
+/// misses were most of the lookup's time.
 #[derive(Default)]
 struct FineDirectory {
     /// For each /24: the first range starting at or after its first
@@ -83,19 +112,20 @@ struct FineDirectory {
 
 /// The index of a whole /24's owner in [`FineDirectory::owners`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct WholeOwner(u16);
+struct WholeOwner(u8);
 
 impl WholeOwner {
-    /// More than one range in the /24, or more distinct owners than two
-    /// bytes can index (such a /24 is searched like a mixed one, which gives
-    /// the same answer).
-    const MIXED: WholeOwner = WholeOwner(u16::MAX);
+    /// More than one range in the /24, or more distinct owners than one
+    /// byte can index (such a /24 is searched like a mixed one, which gives
+    /// the same answer). An owner is an agency and a prefix length: a table
+    /// of 100,000 prefixes has a few dozen.
+    const MIXED: WholeOwner = WholeOwner(u8::MAX);
 }
 
 impl FineDirectory {
     /// Adds the next /24: `first` range at or after it, and its owner when
     /// one range covers it whole.
-    fn push(&mut self, first: u32, whole: Option<Owner>, codes: &mut HashMap<Owner, u16>) {
+    fn push(&mut self, first: u32, whole: Option<Owner>, codes: &mut HashMap<Owner, u8>) {
         // Neighbouring /24s mostly share an owner: the last entry's code
         // answers before the map is consulted.
         let last = self
@@ -110,7 +140,7 @@ impl FineDirectory {
             match codes.get(&owner) {
                 Some(&code) => Some(code),
                 None => {
-                    let code = u16::try_from(self.owners.len())
+                    let code = u8::try_from(self.owners.len())
                         .ok()
                         .filter(|c| *c != WholeOwner::MIXED.0)?;
                     codes.insert(owner, code);
@@ -123,11 +153,6 @@ impl FineDirectory {
         self.whole.push(code.map_or(WholeOwner::MIXED, WholeOwner));
     }
 
-    /// How many entries there are.
-    fn len(&self) -> usize {
-        self.first.len()
-    }
-
     /// The owner of entry `at` when one range covers its /24 whole.
     fn whole(&self, at: usize) -> Option<Owner> {
         match self.whole.get(at) {
@@ -138,9 +163,6 @@ impl FineDirectory {
         }
     }
 }
-
-/// A /16 with no fine directory.
-const NO_FINE: u32 = u32::MAX;
 
 /// Ranges in a /16 above which it gets a fine directory by /24.
 const DENSE: u32 = 16;
@@ -223,14 +245,27 @@ impl FlatV4 {
             }
             directory.push(u32::try_from(i).unwrap_or(u32::MAX));
         }
-        let (fine_of, fine) = fine_directory(&flat.ranges, &directory);
+        let (dense, fine) = fine_directory(&flat.ranges, &directory);
         let occupied = occupied_blocks(&flat.ranges, &directory);
+        let mut dense_before = 0;
+        let blocks = occupied
+            .iter()
+            .zip(dense)
+            .map(|(&occupied, dense)| {
+                let block = Blocks {
+                    occupied,
+                    dense,
+                    dense_before,
+                };
+                dense_before += dense.count_ones();
+                block
+            })
+            .collect();
         FlatV4 {
             ranges: flat.ranges,
             directory,
-            fine_of,
             fine,
-            occupied,
+            blocks,
             agencies,
         }
     }
@@ -239,13 +274,13 @@ impl FlatV4 {
     pub(super) fn lookup(&self, ip: Ipv4Addr) -> Option<(&Arc<str>, IpNet)> {
         let address = u32::from(ip);
         let high = (address >> 16) as usize;
-        let word = self.occupied.get(high / 64).copied().unwrap_or(0);
-        if word & (1 << (high % 64)) == 0 {
+        let occupied = self.blocks.get(high / 64).map_or(0, |b| b.occupied);
+        if occupied & (1 << (high % 64)) == 0 {
             return None;
         }
-        let (lo, hi) = match self.fine_of.get(high) {
-            Some(&base) if base != NO_FINE => {
-                let third = base as usize + ((address >> 8) & 0xff) as usize;
+        let (lo, hi) = match Blocks::fine_start(&self.blocks, high) {
+            Some(base) => {
+                let third = base + ((address >> 8) & 0xff) as usize;
                 if let Some(owner) = self.fine.whole(third) {
                     return self.answer(ip, owner);
                 }
@@ -286,23 +321,22 @@ impl FlatV4 {
     }
 }
 
-/// The fine directory of every /16 holding more than [`DENSE`] ranges:
-/// `fine_of` by /16, and the entries themselves.
-fn fine_directory(ranges: &[Range], directory: &[u32]) -> (Vec<u32>, FineDirectory) {
-    let mut fine_of = vec![NO_FINE; 1 << 16];
+/// The fine directory of every /16 holding more than [`DENSE`] ranges: one
+/// bit per /16 saying which have one, and the entries themselves.
+fn fine_directory(ranges: &[Range], directory: &[u32]) -> (Vec<u64>, FineDirectory) {
+    let mut dense = vec![0u64; (1 << 16) / 64];
     let mut fine = FineDirectory::default();
     let mut codes = HashMap::new();
-    for (high, slot) in fine_of.iter_mut().enumerate() {
+    for high in 0..1usize << 16 {
         let (Some(&lo), Some(&hi)) = (directory.get(high), directory.get(high + 1)) else {
             continue;
         };
         if hi.saturating_sub(lo) <= DENSE {
             continue;
         }
-        let Ok(base) = u32::try_from(fine.len()) else {
-            break;
-        };
-        *slot = base;
+        if let Some(word) = dense.get_mut(high / 64) {
+            *word |= 1 << (high % 64);
+        }
         // Each /24's ranges follow the previous one's: one walk over the
         // /16's ranges finds them all.
         let mut first = lo;
@@ -333,7 +367,7 @@ fn fine_directory(ranges: &[Range], directory: &[u32]) -> (Vec<u32>, FineDirecto
         }
         fine.push(hi, None, &mut codes);
     }
-    (fine_of, fine)
+    (dense, fine)
 }
 
 /// One bit per /16, set when a range with an owner overlaps it: the range
@@ -464,7 +498,7 @@ mod tests {
         let table = builder.build();
         let flat = FlatV4::new(&table);
         let dense = u32::from(Ipv4Addr::new(10, 1, 0, 0)) >> 16;
-        assert_ne!(flat.fine_of.get(dense as usize), Some(&NO_FINE));
+        assert!(Blocks::fine_start(&flat.blocks, dense as usize).is_some());
         for low in (0..=u16::MAX).step_by(7).chain([u16::MAX]) {
             let ip = Ipv4Addr::from((dense << 16) | u32::from(low));
             let expected = table
@@ -472,6 +506,36 @@ mod tests {
                 .map(|a| (a.agency().to_string(), a.prefix()));
             let got = flat.lookup(ip).map(|(a, p)| (a.to_string(), p));
             assert_eq!(got, expected, "{ip}");
+        }
+    }
+
+    #[test]
+    fn whole_slash_24s_of_more_owners_than_a_byte_indexes_are_searched() {
+        // 600 agencies, each owning one /24 of two dense /16s: past the
+        // 255th distinct owner, a /24 is marked mixed and found by search.
+        let mut builder = AllocationTable::builder();
+        for n in 0..600u32 {
+            let net = format!("10.{}.{}.0/24", 1 + n / 256, n % 256);
+            builder
+                .insert(net.parse().unwrap(), &format!("A{n}"))
+                .unwrap();
+        }
+        let table = builder.build();
+        let flat = FlatV4::new(&table);
+        assert_eq!(flat.fine.owners.len(), usize::from(WholeOwner::MIXED.0));
+        for n in 0..600u32 {
+            for low in [0u32, 77, 255] {
+                let ip =
+                    Ipv4Addr::from(0x0a00_0000 | ((1 + n / 256) << 16) | ((n % 256) << 8) | low);
+                let got = flat.lookup(ip).map(|(a, p)| (a.to_string(), p));
+                let expected = Some((
+                    format!("A{n}"),
+                    format!("{}/24", Ipv4Addr::from(u32::from(ip) & !0xff))
+                        .parse()
+                        .unwrap(),
+                ));
+                assert_eq!(got, expected, "{ip}");
+            }
         }
     }
 
