@@ -124,27 +124,29 @@ pub(super) fn process(ctx: &InputContext<'_, '_>, chunk: &Chunk, out: &mut Outpu
         first: true,
     };
     if let Some(header) = &chunk.header {
+        // One origin for the chunk, its line set for each row: cloning the
+        // input's name for each row cost two atomic operations a row.
+        let mut origin = Origin {
+            input: Arc::clone(&ctx.name),
+            line: 0,
+        };
         for record in chunk.records() {
             worker.counts.read += 1;
-            let line = record.line();
-            let origin = || Origin {
-                input: Arc::clone(&ctx.name),
-                line,
-            };
+            origin.line = record.line();
             let mapped = ctx
                 .mapper
                 .map_row(&ctx.columns, header, record, &mut worker.record);
             match mapped {
                 Ok(()) => {
                     worker.first_record(|| ctx.columns_warning.clone());
-                    worker.classify(&origin());
+                    worker.classify(&origin);
                 }
                 Err(rejected) => {
                     if rejected.is_text {
                         worker.first_record(|| ctx.columns_warning.clone());
                     }
                     worker.reject(Reject {
-                        origin: origin(),
+                        origin: origin.clone(),
                         reason: rejected.reason,
                         raw: rejected.raw,
                     });
