@@ -13,8 +13,10 @@
 //! link stays; an existing file keeps its permissions.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+
+use super::blocks::BlockWriter;
 
 /// Where output goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,7 +41,7 @@ impl Destination {
 
 /// An open output.
 pub struct Sink {
-    writer: BufWriter<Box<dyn Write + Send>>,
+    writer: BlockWriter<Box<dyn Write + Send>>,
     /// The temporary file and its final name, for a regular-file destination.
     pending: Option<(PathBuf, PathBuf)>,
 }
@@ -81,7 +83,7 @@ impl Sink {
             },
         };
         Ok(Sink {
-            writer: BufWriter::with_capacity(1 << 16, writer),
+            writer: BlockWriter::new(writer),
             pending,
         })
     }

@@ -55,9 +55,10 @@ struct DayText {
     /// itself and the day after (an offset moves some of the day's local
     /// times into one of them), at the offset.
     midnights: [Block; 3],
-    /// The second of the UTC day last written and its text (a second of
-    /// no day at first): due times are mostly the end of a local day.
-    last: (u32, Block),
+    /// The second of the UTC day last written and the digits of its local
+    /// time of day (a second of no day at first): due times are mostly the
+    /// end of a local day.
+    last: (u32, [u8; 8]),
 }
 
 impl DayText {
@@ -76,16 +77,17 @@ impl DayText {
         Some(DayText {
             offset,
             midnights: [midnight(day - 1)?, midnight(day)?, midnight(day + 1)?],
-            last: (u32::MAX, [0; 32]),
+            last: (u32::MAX, [0; 8]),
         })
     }
-}
 
-impl DayText {
-    /// Makes [`Self::last`] the text of the local time `second` seconds
-    /// into the UTC day (written in place: the blocks are not copied
-    /// about).
-    fn remember(&mut self, second: u32) {
+    /// Appends the local time `second` seconds into the UTC day: the text
+    /// of its local midnight, then its time of day written over the
+    /// midnight's in `out`. The digits are stored after the copy, never
+    /// into bytes about to be copied: a copy that reads bytes just written
+    /// in part waits for the writes to reach the cache.
+    #[inline(always)]
+    fn push(&mut self, out: &mut Vec<u8>, second: u32) {
         // Within a day either side: offsets are under a day.
         let local = second as i32 + self.offset;
         let [before, on, after] = &self.midnights;
@@ -96,10 +98,16 @@ impl DayText {
         } else {
             (after, local - DAY)
         };
-        self.last.0 = second;
-        self.last.1 = *midnight;
-        if let Some(digits) = self.last.1.get_mut(TIME_AT..TIME_AT + 8) {
-            digits.copy_from_slice(&time_of_day(local as u32));
+        if self.last.0 != second {
+            self.last = (second, time_of_day(local as u32));
+        }
+        let start = out.len();
+        out.extend_from_slice(midnight);
+        // Digits first, and no delimiter, quote or line break.
+        out.truncate(start + TEXT);
+        let at = start + TIME_AT;
+        if let Some(digits) = out.get_mut(at..at + 8) {
+            digits.copy_from_slice(&self.last.1);
         }
     }
 }
@@ -187,15 +195,7 @@ impl LocalClock {
         // A leap second is left to the exact path.
         if time.nanosecond() < 1_000_000_000 {
             if let Some(text) = self.day(tz, utc.date(), at) {
-                let second = time.num_seconds_from_midnight();
-                if text.last.0 != second {
-                    text.remember(second);
-                }
-                let start = out.len();
-                out.extend_from_slice(&text.last.1);
-                // Digits first, and no delimiter, quote or line break.
-                out.truncate(start + TEXT);
-                return;
+                return text.push(out, time.num_seconds_from_midnight());
             }
         }
         self.push_exact(out, at, tz, escaping);

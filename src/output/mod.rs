@@ -3,6 +3,7 @@
 
 pub mod affected;
 mod atomic;
+mod blocks;
 pub mod cells;
 pub mod ci;
 pub mod classification;

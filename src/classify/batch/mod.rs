@@ -134,6 +134,7 @@ impl Batch<'_, '_> {
                 mapper,
                 columns,
                 columns_warning,
+                id_field: ruleset.field_id("id"),
                 format,
                 escaping: self.escaping,
             };
@@ -200,9 +201,16 @@ impl pipeline::Steps<Chunk, Output> for Writer<'_, '_> {
                     (self.hooks.on_reject)(&reject)?;
                 }
                 Note::Numbered { number, line, id } => {
-                    let name = self.reader.as_ref().map(|r| Arc::clone(r.name()));
-                    let name = name.unwrap_or_else(|| Arc::from("-"));
-                    if let Some(warning) = self.duplicates.check(number, &name, line, &id) {
+                    let unnamed: Arc<str>;
+                    let name = match &self.reader {
+                        Some(reader) => reader.name(),
+                        None => {
+                            unnamed = Arc::from("-");
+                            &unnamed
+                        }
+                    };
+                    let id = || out.ids.get(id.clone()).unwrap_or_default();
+                    if let Some(warning) = self.duplicates.check(number, name, line, id) {
                         (self.hooks.on_warning)(warning);
                     }
                 }

@@ -3,6 +3,8 @@
 //! input order (rejects, warnings, the duplicate check) becomes a [`Note`]
 //! for the writer.
 
+use std::fmt::Write as _;
+use std::ops::Range;
 use std::sync::Arc;
 
 use crate::classify::{Classification, Classifier, Declared, Flag};
@@ -11,8 +13,8 @@ use crate::input::mapping::{Column, Mapper};
 use crate::input::{Item, Origin, RawRecord, Reject};
 use crate::output::cells::CellEscaping;
 use crate::output::classification::{RowBuffer, RowFormat, write_row};
-use crate::record::Record;
-use crate::ruleset::model::IncidentNumbering;
+use crate::record::{Record, Value};
+use crate::ruleset::model::{FieldId, IncidentNumbering};
 
 /// What a worker needs to know about the input a chunk comes from.
 pub(super) struct InputContext<'a, 'r> {
@@ -26,6 +28,8 @@ pub(super) struct InputContext<'a, 'r> {
     pub columns: Vec<Option<Column<'r>>>,
     /// The warning about CSV header columns the ruleset does not define.
     pub columns_warning: Option<String>,
+    /// The ruleset's `id` field, which names records in warnings.
+    pub id_field: Option<FieldId>,
     /// The output format.
     pub format: RowFormat,
     /// How CSV cells are guarded against formula injection.
@@ -51,8 +55,10 @@ pub(super) enum Note {
         number: crate::classify::IncidentNumber,
         /// The line the record starts on.
         line: u64,
-        /// The record's id.
-        id: String,
+        /// Where the record's id is in [`Output::ids`]: the text is only
+        /// read when the number is a duplicate, so the ids of a chunk share
+        /// one buffer instead of a string each.
+        id: Range<usize>,
     },
 }
 
@@ -86,6 +92,8 @@ pub(super) struct Output {
     pub rows: Option<RowBuffer>,
     /// What the writer must handle, in input order.
     pub notes: Vec<Note>,
+    /// The ids of the [`Note::Numbered`] records, one after another.
+    pub ids: String,
     /// The counts.
     pub counts: Counts,
 }
@@ -94,6 +102,7 @@ pub(super) struct Output {
 pub(super) fn process(ctx: &InputContext<'_, '_>, chunk: &Chunk, out: &mut Output) {
     let ruleset = ctx.classifier.ruleset();
     out.notes.clear();
+    out.ids.clear();
     out.counts = Counts {
         by_level: vec![0; ruleset.levels.len() + 1],
         ..Counts::default()
@@ -110,31 +119,34 @@ pub(super) fn process(ctx: &InputContext<'_, '_>, chunk: &Chunk, out: &mut Outpu
         outcome: Classification::default(),
         rows,
         notes: &mut out.notes,
+        ids: &mut out.ids,
         counts: &mut out.counts,
         first: true,
     };
     if let Some(header) = &chunk.header {
+        // One origin for the chunk, its line set for each row: cloning the
+        // input's name for each row cost two atomic operations a row.
+        let mut origin = Origin {
+            input: Arc::clone(&ctx.name),
+            line: 0,
+        };
         for record in chunk.records() {
             worker.counts.read += 1;
-            let line = record.line();
-            let origin = || Origin {
-                input: Arc::clone(&ctx.name),
-                line,
-            };
+            origin.line = record.line();
             let mapped = ctx
                 .mapper
                 .map_row(&ctx.columns, header, record, &mut worker.record);
             match mapped {
                 Ok(()) => {
                     worker.first_record(|| ctx.columns_warning.clone());
-                    worker.classify(&origin());
+                    worker.classify(&origin);
                 }
                 Err(rejected) => {
                     if rejected.is_text {
                         worker.first_record(|| ctx.columns_warning.clone());
                     }
                     worker.reject(Reject {
-                        origin: origin(),
+                        origin: origin.clone(),
                         reason: rejected.reason,
                         raw: rejected.raw,
                     });
@@ -159,6 +171,7 @@ struct Worker<'w, 'a, 'r> {
     outcome: Classification,
     rows: &'w mut RowBuffer,
     notes: &'w mut Vec<Note>,
+    ids: &'w mut String,
     counts: &'w mut Counts,
     first: bool,
 }
@@ -196,51 +209,67 @@ impl Worker<'_, '_, '_> {
     fn classify(&mut self, origin: &Origin) {
         let classifier = self.ctx.classifier;
         let ruleset = classifier.ruleset();
-        let mut outcome = std::mem::take(&mut self.outcome);
-        classifier.classify_into(&mut self.record, origin, &mut outcome);
-        self.count(&outcome);
+        // In place: the classification is a few hundred bytes, and moving
+        // it out and back cost copies and a drop per record.
+        let outcome = &mut self.outcome;
+        classifier.classify_into(&mut self.record, origin, outcome);
+        count(self.counts, outcome);
         let per_record = outcome
             .trigger
             .is_some_and(|t| ruleset.trigger(t).numbering == IncidentNumbering::PerRecord);
         if let (Some(number), true) = (outcome.incident_number, per_record) {
+            let start = self.ids.len();
+            push_record_id(self.ids, self.ctx.id_field, &self.record);
             self.notes.push(Note::Numbered {
                 number,
                 line: origin.line,
-                id: classifier.record_id(&self.record).unwrap_or_default(),
+                id: start..self.ids.len(),
             });
         }
         // Encoding into memory cannot fail.
-        let _ = write_row(self.rows, classifier, &self.record, &outcome, origin);
-        self.outcome = outcome;
+        let _ = write_row(self.rows, classifier, &self.record, outcome, origin);
     }
+}
 
-    fn count(&mut self, outcome: &Classification) {
-        let counts = &mut *self.counts;
-        let level = outcome
-            .level
-            .map_or(counts.by_level.len() - 1, |l| l.index());
-        if let Some(n) = counts.by_level.get_mut(level) {
-            *n += 1;
+/// Appends the text of [`Classifier::record_id`] (nothing for a record
+/// without an id) to `ids`, without a string of its own; `id_field` is the
+/// ruleset's `id` field, as the classifier finds it.
+pub(super) fn push_record_id(ids: &mut String, id_field: Option<FieldId>, record: &Record) {
+    match id_field.and_then(|f| record.get(f)) {
+        Some(Value::Str(s)) => ids.push_str(s),
+        Some(other) => {
+            let _ = write!(ids, "{other}");
         }
-        counts.classified += 1;
-        match outcome.declared {
-            Declared::Yes => counts.declared += 1,
-            Declared::Review => counts.review += 1,
-            Declared::No => {}
-        }
-        if outcome.flags.iter().any(|f| matches!(f, Flag::Gap(_))) {
-            counts.in_gap += 1;
-        }
-        if outcome
-            .flags
-            .iter()
-            .any(|f| matches!(f, Flag::Missing { .. }))
-        {
-            counts.missing_value += 1;
-        }
-        if outcome.flags.contains(&Flag::Unallocated) {
-            counts.unallocated += 1;
-        }
+        None => {}
+    }
+}
+
+/// Counts a classified record.
+fn count(counts: &mut Counts, outcome: &Classification) {
+    let level = outcome
+        .level
+        .map_or(counts.by_level.len() - 1, |l| l.index());
+    if let Some(n) = counts.by_level.get_mut(level) {
+        *n += 1;
+    }
+    counts.classified += 1;
+    match outcome.declared {
+        Declared::Yes => counts.declared += 1,
+        Declared::Review => counts.review += 1,
+        Declared::No => {}
+    }
+    if outcome.flags.iter().any(|f| matches!(f, Flag::Gap(_))) {
+        counts.in_gap += 1;
+    }
+    if outcome
+        .flags
+        .iter()
+        .any(|f| matches!(f, Flag::Missing { .. }))
+    {
+        counts.missing_value += 1;
+    }
+    if outcome.flags.contains(&Flag::Unallocated) {
+        counts.unallocated += 1;
     }
 }
 
@@ -257,4 +286,39 @@ pub(super) fn unknown_columns_warning(input: &str, unknown: &[String]) -> Option
             unknown.join(", ")
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_of_numbered_records_are_the_classifiers_record_ids() {
+        let ruleset = crate::ruleset::load(std::path::Path::new("rules/usda")).expect("usda");
+        let classifier = Classifier::new(&ruleset, None);
+        let id_field = ruleset.field_id("id");
+        let field = id_field.expect("usda has an id field");
+        let time = chrono::DateTime::parse_from_rfc3339("2026-03-08T06:59:59-05:00");
+        let values = [
+            None,
+            Some(Value::Str("EV-1".into())),
+            Some(Value::Str("".into())),
+            Some(Value::Str("ünï, \"code\"\n".into())),
+            Some(Value::Enum(3)),
+            Some(Value::Bool(true)),
+            Some(Value::Number(12.5)),
+            Some(Value::Number(100_000.0)),
+            Some(Value::Ip("10.0.0.1".parse().expect("an address"))),
+            Some(Value::Time(time.expect("an instant"))),
+        ];
+        let mut ids = "before".to_owned();
+        for value in values {
+            let mut record = Record::with_fields(ruleset.fields.len());
+            record.set(field, value.clone());
+            let start = ids.len();
+            push_record_id(&mut ids, id_field, &record);
+            let expected = classifier.record_id(&record).unwrap_or_default();
+            assert_eq!(ids.get(start..), Some(expected.as_str()), "{value:?}");
+        }
+    }
 }
