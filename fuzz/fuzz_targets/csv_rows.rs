@@ -10,7 +10,6 @@
 use std::io::{self, Read};
 
 use csv::ByteRecord;
-use docket::input::lines::LineIndex;
 use docket::input::rows::{CsvRow, CsvRows};
 use libfuzzer_sys::fuzz_target;
 
@@ -57,14 +56,13 @@ fn csv_crate(text: &[u8], step: usize) -> Rows {
 }
 
 fn docket(input: Trickle<'_>) -> Rows {
-    let mut reader = CsvRows::new(LineIndex::new(input));
+    let mut reader = CsvRows::new(input);
     let mut rows = Vec::new();
     let mut row = CsvRow::default();
     while reader.read(&mut row).map_err(|e| e.to_string())? {
-        let line = reader.source_mut().line_at(row.offset());
         let end = reader.offset();
-        reader.source_mut().next_record_at(end);
-        let line = if rows.is_empty() { 0 } else { line };
+        reader.next_record_at(end);
+        let line = if rows.is_empty() { 0 } else { row.line() };
         rows.push((row.iter().map(<[u8]>::to_vec).collect(), line));
     }
     Ok(rows)
