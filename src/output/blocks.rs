@@ -158,10 +158,9 @@ mod tests {
         (0..len).map(|i| (i * 31 + seed) as u8).collect()
     }
 
-    #[test]
-    fn every_byte_arrives_in_order_in_aligned_blocks() {
-        let writes = Writes::default();
-        let mut writer = BlockWriter::new(writes.clone());
+    /// Writes a piece of each of [`SIZES`] and flushes; returns the bytes
+    /// written, in order.
+    fn write_every_size<W: Write>(writer: &mut BlockWriter<W>) -> Vec<u8> {
         let mut expected = Vec::new();
         for (i, len) in SIZES.into_iter().enumerate() {
             let piece = bytes(len, i);
@@ -169,6 +168,14 @@ mod tests {
             expected.extend_from_slice(&piece);
         }
         writer.flush().expect("in memory");
+        expected
+    }
+
+    #[test]
+    fn every_byte_arrives_in_order_in_aligned_blocks() {
+        let writes = Writes::default();
+        let mut writer = BlockWriter::new(writes.clone());
+        let expected = write_every_size(&mut writer);
         let got = writes.0.borrow().concat();
         assert_eq!(got, expected);
         let sizes: Vec<usize> = writes.0.borrow().iter().map(Vec::len).collect();
@@ -180,13 +187,7 @@ mod tests {
     #[test]
     fn every_byte_arrives_in_order_through_short_writes() {
         let mut writer = BlockWriter::new(Stingy::default());
-        let mut expected = Vec::new();
-        for (i, len) in SIZES.into_iter().enumerate() {
-            let piece = bytes(len, i);
-            writer.write_all(&piece).expect("in memory");
-            expected.extend_from_slice(&piece);
-        }
-        writer.flush().expect("in memory");
+        let expected = write_every_size(&mut writer);
         assert!(writer.held.is_empty());
         let got = std::mem::take(&mut writer.inner.0);
         assert_eq!(got, expected);
