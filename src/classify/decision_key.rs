@@ -44,8 +44,17 @@ const KEY_BITS: u32 = Key::BITS;
 /// How to compute the key of records for one ruleset.
 #[derive(Debug)]
 pub struct DecisionKey {
-    /// The tested fields, each at its place in the key.
+    /// The tested fields, each at its place in the key, by field index.
     fields: Box<[KeyField]>,
+    /// The tested fields below 64, as bits of [`Record::filled_bits`]: a
+    /// record has a handful of the dozen or more tested fields, and the key
+    /// visits only those rather than look up each absent one.
+    low: u64,
+    /// By bit of `low`, the place of its field in `fields`.
+    place: Box<[usize]>,
+    /// Where the fields from 64 on start in `fields`: those are looked up
+    /// whatever the record's bits.
+    high: usize,
 }
 
 /// One tested field and where its class goes in the key.
@@ -158,22 +167,77 @@ impl DecisionKey {
             });
             shift = end;
         }
-        Some(DecisionKey {
+        Some(DecisionKey::of_fields(fields))
+    }
+
+    /// The key made of `fields`, in field order.
+    fn of_fields(fields: Vec<KeyField>) -> Self {
+        let mut low = 0;
+        let mut place = vec![0; 64];
+        let mut high = fields.len();
+        for (at, f) in fields.iter().enumerate() {
+            let i = f.field.index();
+            match place.get_mut(i) {
+                Some(slot) => {
+                    low |= 1 << i;
+                    *slot = at;
+                }
+                None => {
+                    high = high.min(at);
+                }
+            }
+        }
+        DecisionKey {
             fields: fields.into(),
-        })
+            low,
+            place: place.into(),
+            high,
+        }
     }
 
     /// The key of `record`, or `None` if a value does not fit its field's
     /// keying.
+    ///
+    /// Visits the tested fields below 64 whose bits the record has set, and
+    /// those from 64 on; [`of_each`](Self::of_each) visits every one, and
+    /// must agree (the tests hold this to it).
     pub fn of(&self, record: &Record) -> Option<Key> {
         let mut key: Key = 0;
-        // Most tested fields are absent, class 0: nothing to add.
-        for f in self.fields.iter() {
-            if let Some(value) = record.get(f.field) {
-                key |= f.keying.class(value)? << f.shift;
+        // An absent field is class 0: nothing to add.
+        let mut bits = record.filled_bits() & self.low;
+        while bits != 0 {
+            let bit = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            if let Some(f) = self.place.get(bit).and_then(|&at| self.fields.get(at)) {
+                key |= f.class_in(record)?;
             }
         }
+        for f in self.fields.get(self.high..).unwrap_or_default() {
+            key |= f.class_in(record)?;
+        }
         Some(key)
+    }
+
+    /// [`of`](Self::of) by looking up every tested field.
+    #[cfg(test)]
+    fn of_each(&self, record: &Record) -> Option<Key> {
+        let mut key: Key = 0;
+        for f in self.fields.iter() {
+            key |= f.class_in(record)?;
+        }
+        Some(key)
+    }
+}
+
+impl KeyField {
+    /// The field's class in `record`, at its place in the key; `None` if
+    /// the value does not fit the keying.
+    #[inline(always)]
+    fn class_in(&self, record: &Record) -> Option<Key> {
+        match record.get(self.field) {
+            Some(value) => Some(self.keying.class(value)? << self.shift),
+            None => Some(0),
+        }
     }
 }
 
@@ -232,6 +296,77 @@ impl Question {
         match self {
             Question::Passes(check) => check.passes(Some(value)),
             Question::InGap(gap) => gap.value_inside(Some(value)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A key of codes and booleans over fields below and from 64, some 64
+    /// apart (sharing a bit of the record's).
+    fn key() -> DecisionKey {
+        let fields = [
+            (0, true),
+            (3, false),
+            (40, true),
+            (63, false),
+            (67, true),
+            (104, false),
+            (130, true),
+        ];
+        let mut shift = 0;
+        let fields = fields
+            .iter()
+            .map(|&(i, codes)| {
+                let keying = if codes {
+                    Keying::Codes(3)
+                } else {
+                    Keying::Bool
+                };
+                let f = KeyField {
+                    field: FieldId::from_index(i),
+                    shift,
+                    keying,
+                };
+                shift += 2;
+                f
+            })
+            .collect();
+        DecisionKey::of_fields(fields)
+    }
+
+    /// A value for field `i`: absent, or a code (3 and 4 fit no keying of
+    /// `key`'s), or a boolean.
+    fn value() -> impl Strategy<Value = Option<Value>> {
+        prop_oneof![
+            Just(None),
+            (0u32..5).prop_map(|c| Some(Value::Enum(c))),
+            any::<bool>().prop_map(|b| Some(Value::Bool(b))),
+        ]
+    }
+
+    proptest! {
+        /// Visiting the fields whose bits are set gives the key that looking
+        /// up every field gives, whatever was set, unset or cleared.
+        #[test]
+        fn visiting_filled_fields_agrees_with_looking_up_each(
+            steps in proptest::collection::vec(
+                (prop_oneof![0usize..8, 60usize..70, 100usize..140], value(), 0u8..20),
+                0..40,
+            )
+        ) {
+            let key = key();
+            let mut record = Record::with_fields(24);
+            for (i, value, clear) in steps {
+                if clear == 0 {
+                    record.clear();
+                }
+                record.set(FieldId::from_index(i), value);
+                prop_assert_eq!(key.of(&record), key.of_each(&record));
+            }
         }
     }
 }
