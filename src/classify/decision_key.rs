@@ -258,19 +258,26 @@ impl Keying {
 
     /// The class of a present value (an absent one is 0); `None` if the
     /// keying cannot tell it apart from others.
-    #[inline]
+    // Always inlined, a few instructions for a code or a boolean, the
+    // classes of most present fields; answering questions is out of line.
+    #[inline(always)]
     fn class(&self, value: &Value) -> Option<u64> {
         match (self, value) {
             (Keying::Codes(n), Value::Enum(code)) if code < n => Some(u64::from(*code) + 1),
             (Keying::Bool, Value::Bool(b)) => Some(1 + u64::from(*b)),
-            (Keying::Answers(questions), value) => {
-                Some(questions.iter().enumerate().fold(1, |class, (i, q)| {
-                    class | u64::from(q.answer(value)) << (i + 1)
-                }))
-            }
+            (Keying::Answers(questions), value) => Some(answers(questions, value)),
             _ => None,
         }
     }
+}
+
+/// The class of a present value asked `questions`: 1, plus a bit per
+/// question it passes.
+#[inline(never)]
+fn answers(questions: &[Question], value: &Value) -> u64 {
+    questions.iter().enumerate().fold(1, |class, (i, q)| {
+        class | u64::from(q.answer(value)) << (i + 1)
+    })
 }
 
 impl Question {
