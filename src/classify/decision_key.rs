@@ -74,6 +74,8 @@ enum Keying {
     Codes(u32),
     /// A boolean: `false` is 1, `true` is 2.
     Bool,
+    /// Any other type asked nothing but whether it exists: 1.
+    Present,
     /// Any other type: 1, plus a bit per question that the value passes.
     Answers(Box<[Question]>),
 }
@@ -152,6 +154,7 @@ impl DecisionKey {
                     Keying::Codes(u32::try_from(spec.values.len()).ok()?)
                 }
                 Some(FieldType::Bool) => Keying::Bool,
+                _ if questions.is_empty() => Keying::Present,
                 _ => Keying::Answers(questions.into()),
             };
             let width = keying.width()?;
@@ -248,6 +251,7 @@ impl Keying {
         let largest: u64 = match self {
             Keying::Codes(n) => u64::from(*n),
             Keying::Bool => 2,
+            Keying::Present => 1,
             Keying::Answers(questions) => {
                 let n = u32::try_from(questions.len()).ok().filter(|n| *n < 64)?;
                 (1u64 << n) | ((1u64 << n) - 1)
@@ -258,13 +262,15 @@ impl Keying {
 
     /// The class of a present value (an absent one is 0); `None` if the
     /// keying cannot tell it apart from others.
-    // Always inlined, a few instructions for a code or a boolean, the
-    // classes of most present fields; answering questions is out of line.
+    // Always inlined, a few instructions for a code, a boolean or a mere
+    // presence, the classes of most present fields; answering questions is
+    // out of line.
     #[inline(always)]
     fn class(&self, value: &Value) -> Option<u64> {
         match (self, value) {
             (Keying::Codes(n), Value::Enum(code)) if code < n => Some(u64::from(*code) + 1),
             (Keying::Bool, Value::Bool(b)) => Some(1 + u64::from(*b)),
+            (Keying::Present, _) => Some(1),
             (Keying::Answers(questions), value) => Some(answers(questions, value)),
             _ => None,
         }
