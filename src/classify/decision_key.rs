@@ -318,34 +318,21 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// A key of codes and booleans over fields below and from 64, some 64
-    /// apart (sharing a bit of the record's).
+    /// A key of codes, booleans and presences over fields below and from
+    /// 64, some 64 apart (sharing a bit of the record's).
     fn key() -> DecisionKey {
-        let fields = [
-            (0, true),
-            (3, false),
-            (40, true),
-            (63, false),
-            (67, true),
-            (104, false),
-            (130, true),
-        ];
-        let mut shift = 0;
+        let fields = [0, 3, 40, 63, 64, 67, 104, 130];
         let fields = fields
             .iter()
-            .map(|&(i, codes)| {
-                let keying = if codes {
-                    Keying::Codes(3)
-                } else {
-                    Keying::Bool
-                };
-                let f = KeyField {
-                    field: FieldId::from_index(i),
-                    shift,
-                    keying,
-                };
-                shift += 2;
-                f
+            .zip(0u32..)
+            .map(|(&i, n)| KeyField {
+                field: FieldId::from_index(i),
+                shift: 2 * n,
+                keying: match n % 3 {
+                    0 => Keying::Codes(3),
+                    1 => Keying::Bool,
+                    _ => Keying::Present,
+                },
             })
             .collect();
         DecisionKey::of_fields(fields)
