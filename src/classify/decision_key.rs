@@ -44,8 +44,17 @@ const KEY_BITS: u32 = Key::BITS;
 /// How to compute the key of records for one ruleset.
 #[derive(Debug)]
 pub struct DecisionKey {
-    /// The tested fields, each at its place in the key.
+    /// The tested fields, each at its place in the key, by field index.
     fields: Box<[KeyField]>,
+    /// The tested fields below 64, as bits of [`Record::filled_bits`]: a
+    /// record has a handful of the dozen or more tested fields, and the key
+    /// visits only those rather than look up each absent one.
+    low: u64,
+    /// By bit of `low`, the place of its field in `fields`.
+    place: Box<[usize]>,
+    /// Where the fields from 64 on start in `fields`: those are looked up
+    /// whatever the record's bits.
+    high: usize,
 }
 
 /// One tested field and where its class goes in the key.
@@ -65,6 +74,8 @@ enum Keying {
     Codes(u32),
     /// A boolean: `false` is 1, `true` is 2.
     Bool,
+    /// Any other type asked nothing but whether it exists: 1.
+    Present,
     /// Any other type: 1, plus a bit per question that the value passes.
     Answers(Box<[Question]>),
 }
@@ -143,6 +154,7 @@ impl DecisionKey {
                     Keying::Codes(u32::try_from(spec.values.len()).ok()?)
                 }
                 Some(FieldType::Bool) => Keying::Bool,
+                _ if questions.is_empty() => Keying::Present,
                 _ => Keying::Answers(questions.into()),
             };
             let width = keying.width()?;
@@ -158,22 +170,77 @@ impl DecisionKey {
             });
             shift = end;
         }
-        Some(DecisionKey {
+        Some(DecisionKey::of_fields(fields))
+    }
+
+    /// The key made of `fields`, in field order.
+    fn of_fields(fields: Vec<KeyField>) -> Self {
+        let mut low = 0;
+        let mut place = vec![0; 64];
+        let mut high = fields.len();
+        for (at, f) in fields.iter().enumerate() {
+            let i = f.field.index();
+            match place.get_mut(i) {
+                Some(slot) => {
+                    low |= 1 << i;
+                    *slot = at;
+                }
+                None => {
+                    high = high.min(at);
+                }
+            }
+        }
+        DecisionKey {
             fields: fields.into(),
-        })
+            low,
+            place: place.into(),
+            high,
+        }
     }
 
     /// The key of `record`, or `None` if a value does not fit its field's
     /// keying.
+    ///
+    /// Visits the tested fields below 64 whose bits the record has set, and
+    /// those from 64 on; [`of_each`](Self::of_each) visits every one, and
+    /// must agree (the tests hold this to it).
     pub fn of(&self, record: &Record) -> Option<Key> {
         let mut key: Key = 0;
-        // Most tested fields are absent, class 0: nothing to add.
-        for f in self.fields.iter() {
-            if let Some(value) = record.get(f.field) {
-                key |= f.keying.class(value)? << f.shift;
+        // An absent field is class 0: nothing to add.
+        let mut bits = record.filled_bits() & self.low;
+        while bits != 0 {
+            let bit = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            if let Some(f) = self.place.get(bit).and_then(|&at| self.fields.get(at)) {
+                key |= f.class_in(record)?;
             }
         }
+        for f in self.fields.get(self.high..).unwrap_or_default() {
+            key |= f.class_in(record)?;
+        }
         Some(key)
+    }
+
+    /// [`of`](Self::of) by looking up every tested field.
+    #[cfg(test)]
+    fn of_each(&self, record: &Record) -> Option<Key> {
+        let mut key: Key = 0;
+        for f in self.fields.iter() {
+            key |= f.class_in(record)?;
+        }
+        Some(key)
+    }
+}
+
+impl KeyField {
+    /// The field's class in `record`, at its place in the key; `None` if
+    /// the value does not fit the keying.
+    #[inline(always)]
+    fn class_in(&self, record: &Record) -> Option<Key> {
+        match record.get(self.field) {
+            Some(value) => Some(self.keying.class(value)? << self.shift),
+            None => Some(0),
+        }
     }
 }
 
@@ -184,6 +251,7 @@ impl Keying {
         let largest: u64 = match self {
             Keying::Codes(n) => u64::from(*n),
             Keying::Bool => 2,
+            Keying::Present => 1,
             Keying::Answers(questions) => {
                 let n = u32::try_from(questions.len()).ok().filter(|n| *n < 64)?;
                 (1u64 << n) | ((1u64 << n) - 1)
@@ -194,19 +262,28 @@ impl Keying {
 
     /// The class of a present value (an absent one is 0); `None` if the
     /// keying cannot tell it apart from others.
-    #[inline]
+    // Always inlined, a few instructions for a code, a boolean or a mere
+    // presence, the classes of most present fields; answering questions is
+    // out of line.
+    #[inline(always)]
     fn class(&self, value: &Value) -> Option<u64> {
         match (self, value) {
             (Keying::Codes(n), Value::Enum(code)) if code < n => Some(u64::from(*code) + 1),
             (Keying::Bool, Value::Bool(b)) => Some(1 + u64::from(*b)),
-            (Keying::Answers(questions), value) => {
-                Some(questions.iter().enumerate().fold(1, |class, (i, q)| {
-                    class | u64::from(q.answer(value)) << (i + 1)
-                }))
-            }
+            (Keying::Present, _) => Some(1),
+            (Keying::Answers(questions), value) => Some(answers(questions, value)),
             _ => None,
         }
     }
+}
+
+/// The class of a present value asked `questions`: 1, plus a bit per
+/// question it passes.
+#[inline(never)]
+fn answers(questions: &[Question], value: &Value) -> u64 {
+    questions.iter().enumerate().fold(1, |class, (i, q)| {
+        class | u64::from(q.answer(value)) << (i + 1)
+    })
 }
 
 impl Question {
@@ -232,6 +309,64 @@ impl Question {
         match self {
             Question::Passes(check) => check.passes(Some(value)),
             Question::InGap(gap) => gap.value_inside(Some(value)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A key of codes, booleans and presences over fields below and from
+    /// 64, some 64 apart (sharing a bit of the record's).
+    fn key() -> DecisionKey {
+        let fields = [0, 3, 40, 63, 64, 67, 104, 130];
+        let fields = fields
+            .iter()
+            .zip(0u32..)
+            .map(|(&i, n)| KeyField {
+                field: FieldId::from_index(i),
+                shift: 2 * n,
+                keying: match n % 3 {
+                    0 => Keying::Codes(3),
+                    1 => Keying::Bool,
+                    _ => Keying::Present,
+                },
+            })
+            .collect();
+        DecisionKey::of_fields(fields)
+    }
+
+    /// A value for field `i`: absent, or a code (3 and 4 fit no keying of
+    /// `key`'s), or a boolean.
+    fn value() -> impl Strategy<Value = Option<Value>> {
+        prop_oneof![
+            Just(None),
+            (0u32..5).prop_map(|c| Some(Value::Enum(c))),
+            any::<bool>().prop_map(|b| Some(Value::Bool(b))),
+        ]
+    }
+
+    proptest! {
+        /// Visiting the fields whose bits are set gives the key that looking
+        /// up every field gives, whatever was set, unset or cleared.
+        #[test]
+        fn visiting_filled_fields_agrees_with_looking_up_each(
+            steps in proptest::collection::vec(
+                (prop_oneof![0usize..8, 60usize..70, 100usize..140], value(), 0u8..20),
+                0..40,
+            )
+        ) {
+            let key = key();
+            let mut record = Record::with_fields(24);
+            for (i, value, clear) in steps {
+                if clear == 0 {
+                    record.clear();
+                }
+                record.set(FieldId::from_index(i), value);
+                prop_assert_eq!(key.of(&record), key.of_each(&record));
+            }
         }
     }
 }

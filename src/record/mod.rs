@@ -33,6 +33,8 @@ pub struct Record {
     /// The fields given a value since the last clear (perhaps absent again
     /// since): the only ones [`clear`](Self::clear) needs to visit.
     filled: Vec<usize>,
+    /// The same fields as bits (see [`filled_bits`](Self::filled_bits)).
+    filled_bits: u64,
 }
 
 impl std::fmt::Debug for Record {
@@ -60,12 +62,26 @@ impl Record {
             values: vec![None; fields],
             buffers: vec![String::new(); fields],
             filled: Vec::with_capacity(fields),
+            filled_bits: 0,
         }
     }
 
     /// The value of a field, if present.
     pub fn get(&self, field: FieldId) -> Option<&Value> {
         self.values.get(field.index()).and_then(Option::as_ref)
+    }
+
+    /// The fields given a value since the last clear, as bits: field `i`
+    /// sets bit `i % 64`. A field whose bit is clear is absent; one whose
+    /// bit is set may be present (or have been set to `None` since, or
+    /// share the bit with a field 64 apart), so look it up.
+    ///
+    /// A reader that tests a few of many fields, most of them absent (the
+    /// [decision key](crate::classify)), visits only the fields whose bits
+    /// are set instead of looking up each one.
+    #[inline]
+    pub fn filled_bits(&self) -> u64 {
+        self.filled_bits
     }
 
     /// Sets (or clears) a field.
@@ -81,6 +97,7 @@ impl Record {
                 *slot = value;
                 if filled {
                     self.filled.push(i);
+                    self.filled_bits |= bit(i);
                 }
             }
             _ => self.replace(i, value),
@@ -98,6 +115,7 @@ impl Record {
             None => {
                 if value.is_some() {
                     self.filled.push(i);
+                    self.filled_bits |= bit(i);
                 }
                 *slot = value;
             }
@@ -180,6 +198,7 @@ impl Record {
             values,
             buffers,
             filled,
+            filled_bits,
         } = self;
         for &i in filled.iter() {
             match values.get_mut(i) {
@@ -192,7 +211,15 @@ impl Record {
             }
         }
         filled.clear();
+        *filled_bits = 0;
     }
+}
+
+/// Field `i`'s bit in [`Record::filled_bits`]: bit `i % 64`, a shift
+/// without a test.
+#[inline(always)]
+fn bit(i: usize) -> u64 {
+    1 << (i % 64)
 }
 
 /// Keeps the buffer of `old`, a value just removed from field `i`.
@@ -228,7 +255,11 @@ mod tests {
         // A field past the end grows the record.
         record.set_text(FieldId::from_index(5), "x");
         assert_eq!(text(&record, 5).as_deref(), Some("x"));
+        // Fields 64 apart share a bit.
+        record.set(FieldId::from_index(66), Some(Value::Bool(true)));
+        assert_eq!(record.filled_bits(), 1 | 1 << 2 | 1 << 5);
         record.clear();
+        assert_eq!(record.filled_bits(), 0);
         assert_eq!(record.values.iter().filter(|v| v.is_some()).count(), 0);
     }
 
