@@ -10,7 +10,6 @@
 //! start instant.
 
 use std::cell::RefCell;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
@@ -23,7 +22,12 @@ use crate::ruleset::Ruleset;
 use crate::ruleset::model::{DurationUnit, FieldId, LevelId, Window};
 
 /// A due time and how it was reached, for `explain`.
-#[derive(Clone, Debug)]
+///
+/// The working days counted and skipped are not kept: a million records
+/// need only their due times, and sharing the lists cost a reference-count
+/// increment and decrement per list and record. `explain` counts them again
+/// ([`Due::working_days`]).
+#[derive(Clone, Copy, Debug)]
 pub struct Due {
     /// When the response is due.
     pub at: DateTime<Utc>,
@@ -35,10 +39,6 @@ pub struct Due {
     pub start: DateTime<Utc>,
     /// The window.
     pub window: Window,
-    /// Working days counted, for a window in working days.
-    pub counted: Arc<[NaiveDate]>,
-    /// Days skipped when counting working days, with why.
-    pub skipped: Arc<[(NaiveDate, NonWorkingReason)]>,
 }
 
 impl Due {
@@ -51,7 +51,23 @@ impl Due {
     pub fn start_local(&self) -> DateTime<Tz> {
         self.start.with_timezone(&self.tz)
     }
+
+    /// The working days counted to reach [`at`](Self::at) and the days
+    /// skipped on the way, with why, as `calendar` (the one the due time was
+    /// computed with) counts them; empty for a window not in working days.
+    pub fn working_days(&self, calendar: &Calendar) -> Counting {
+        match self.window {
+            Window::Within(duration) if duration.unit == DurationUnit::WorkingDays => calendar
+                .working_days_after(self.start, duration.amount)
+                .map(|added| (added.counted, added.skipped))
+                .unwrap_or_default(),
+            _ => Counting::default(),
+        }
+    }
 }
+
+/// The working days a window counted, and the days it skipped with why.
+pub type Counting = (Vec<NaiveDate>, Vec<(NaiveDate, NonWorkingReason)>);
 
 /// Identifies a calendar in the per-thread cache of working-day windows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,15 +88,13 @@ impl Default for CacheKey {
 }
 
 /// A working-day window's end for one start date.
-#[derive(Clone)]
+#[derive(Clone, Copy)]
 struct Counted {
     calendar: CacheKey,
     amount: u32,
     /// The local start date, in days since 1970-01-01.
     day: i64,
     at: DateTime<Utc>,
-    counted: Arc<[NaiveDate]>,
-    skipped: Arc<[(NaiveDate, NonWorkingReason)]>,
 }
 
 /// Cache slots: local start dates (and UTC days), so a little over two
@@ -114,16 +128,11 @@ impl WorkingDays {
     }
 }
 
-type Empty = (Arc<[NaiveDate]>, Arc<[(NaiveDate, NonWorkingReason)]>);
-
 thread_local! {
     static WORKING_DAYS: RefCell<WorkingDays> = RefCell::new(WorkingDays {
         offsets: vec![None; SLOTS],
         ends: vec![None; SLOTS],
     });
-    /// The empty lists of windows that count no days: shared, since making
-    /// an `Arc` of an empty slice allocates.
-    static EMPTY: Empty = (Arc::from([]), Arc::from([]));
 }
 
 /// The due time of a record at `level`: `Ok(None)` if the level has no
@@ -150,21 +159,15 @@ pub fn compute(
     };
     let start = start.to_utc();
     let tz = calendar.tz();
-    let due = |at, counted, skipped| Due {
+    let due = |at| Due {
         at,
         tz,
         from,
         start,
         window: response.window,
-        counted,
-        skipped,
     };
-    let empty = || EMPTY.with(|(c, s)| (Arc::clone(c), Arc::clone(s)));
     let at = match response.window {
-        Window::Immediately => {
-            let (counted, skipped) = empty();
-            due(start, counted, skipped)
-        }
+        Window::Immediately => due(start),
         Window::Within(duration) => {
             let elapsed = match duration.unit {
                 DurationUnit::Minutes => Some(TimeDelta::minutes(i64::from(duration.amount))),
@@ -177,22 +180,15 @@ pub fn compute(
                 .and_then(|e| start.checked_add_signed(e))
                 .filter(|at| at.year() < crate::calendar::LAST_SUPPORTED_YEAR);
             match (plain, duration.unit) {
-                (Some(at), _) => {
-                    let (counted, skipped) = empty();
-                    due(at, counted, skipped)
-                }
+                (Some(at), _) => due(at),
                 (None, DurationUnit::WorkingDays) => {
-                    let c = working_days(calendar, key, start, duration.amount).ok_or(from)?;
-                    due(c.at, c.counted, c.skipped)
+                    due(working_days(calendar, key, start, duration.amount).ok_or(from)?)
                 }
-                (None, _) => {
-                    let added = calendar.add(start, duration).map_err(|_| from)?;
-                    due(
-                        added.due.to_utc(),
-                        added.counted.into(),
-                        added.skipped.into(),
-                    )
-                }
+                (None, _) => due(calendar
+                    .add(start, duration)
+                    .map_err(|_| from)?
+                    .due
+                    .to_utc()),
             }
         }
     };
@@ -206,7 +202,7 @@ fn working_days(
     key: CacheKey,
     start: DateTime<Utc>,
     amount: u32,
-) -> Option<Counted> {
+) -> Option<DateTime<Utc>> {
     let seconds = start.timestamp();
     WORKING_DAYS.with(|cache| {
         let mut cache = cache.borrow_mut();
@@ -216,26 +212,24 @@ fn working_days(
             .uniform_offset(calendar, key, seconds.div_euclid(86_400))
             .unwrap_or_else(|| offset_at(calendar.tz(), start.naive_utc()));
         let day = seconds.saturating_add(i64::from(offset)).div_euclid(86_400);
-        let slot = day.rem_euclid(SLOTS as i64) as usize;
-        let cache = &mut cache.ends;
-        if let Some(Some(c)) = cache.get(slot) {
+        let slot = cache.ends.get_mut(day.rem_euclid(SLOTS as i64) as usize)?;
+        if let Some(c) = slot {
             if c.calendar == key && c.amount == amount && c.day == day {
-                return Some(c.clone());
+                return Some(c.at);
             }
         }
-        let added = calendar.working_days_after(start, amount).ok()?;
-        let counted = Counted {
+        let at = calendar
+            .working_days_after(start, amount)
+            .ok()?
+            .due
+            .to_utc();
+        *slot = Some(Counted {
             calendar: key,
             amount,
             day,
-            at: added.due.to_utc(),
-            counted: added.counted.into(),
-            skipped: added.skipped.into(),
-        };
-        if let Some(entry) = cache.get_mut(slot) {
-            *entry = Some(counted.clone());
-        }
-        Some(counted)
+            at,
+        });
+        Some(at)
     })
 }
 
@@ -264,12 +258,10 @@ mod tests {
                 match (cached, afresh) {
                     (Some(c), Some(a)) => {
                         counted += 1;
-                        assert_eq!(c.at, a.due.to_utc(), "{tz} {start} {amount}");
-                        assert_eq!(&*c.counted, a.counted.as_slice(), "{tz} {start}");
-                        assert_eq!(&*c.skipped, a.skipped.as_slice(), "{tz} {start}");
+                        assert_eq!(c, a.due.to_utc(), "{tz} {start} {amount}");
                     }
                     (None, None) => {}
-                    (c, a) => panic!("{tz} {start}: {:?} against {:?}", c.map(|c| c.at), a),
+                    (c, a) => panic!("{tz} {start}: {c:?} against {a:?}"),
                 }
                 start += TimeDelta::minutes(37);
             }
