@@ -169,9 +169,9 @@ fn due_lines(classifier: &Classifier<'_>, outcome: &Classification) -> Vec<Strin
             ));
         }
     }
-    if !due.counted.is_empty() {
-        let days = due
-            .counted
+    let (counted, skipped) = due.working_days(classifier.calendar());
+    if !counted.is_empty() {
+        let days = counted
             .iter()
             .map(|d| d.format("%a %Y-%m-%d").to_string())
             .collect::<Vec<_>>()
@@ -180,7 +180,7 @@ fn due_lines(classifier: &Classifier<'_>, outcome: &Classification) -> Vec<Strin
             "working days counted: {days}; due at the end of the last one"
         ));
     }
-    for (date, reason) in due.skipped.iter() {
+    for (date, reason) in &skipped {
         lines.push(format!("skipped {}: {reason}", date.format("%a %Y-%m-%d")));
     }
     lines

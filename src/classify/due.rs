@@ -2,15 +2,15 @@
 //!
 //! A window in working days ends at the end of a day that depends only on
 //! the local date the window starts on, so its result is kept in a small
-//! per-thread cache keyed by (calendar, window length, local start date):
-//! a million records of one year need a few hundred counts, not a million.
-//! Finding a start's local date needs the zone's offset, which the same
-//! cache keeps by UTC day (where it is the same all day), so that a hit
-//! costs one borrow of one cache. Other windows are plain arithmetic on the
-//! start instant.
+//! per-thread cache: a million records of one year need a few hundred
+//! counts, not a million. Finding a start's local date needs the zone's
+//! offset, so the cache is by UTC day: one slot holds the day's offset
+//! (where it is the same all day) and the window's ends for the local dates
+//! the day's instants fall on, so that a hit costs one borrow and one slot
+//! (one cache line). Other windows are plain arithmetic on the start
+//! instant.
 
 use std::cell::RefCell;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
@@ -23,7 +23,12 @@ use crate::ruleset::Ruleset;
 use crate::ruleset::model::{DurationUnit, FieldId, LevelId, Window};
 
 /// A due time and how it was reached, for `explain`.
-#[derive(Clone, Debug)]
+///
+/// The working days counted and skipped are not kept: a million records
+/// need only their due times, and sharing the lists cost a reference-count
+/// increment and decrement per list and record. `explain` counts them again
+/// ([`Due::working_days`]).
+#[derive(Clone, Copy, Debug)]
 pub struct Due {
     /// When the response is due.
     pub at: DateTime<Utc>,
@@ -35,10 +40,6 @@ pub struct Due {
     pub start: DateTime<Utc>,
     /// The window.
     pub window: Window,
-    /// Working days counted, for a window in working days.
-    pub counted: Arc<[NaiveDate]>,
-    /// Days skipped when counting working days, with why.
-    pub skipped: Arc<[(NaiveDate, NonWorkingReason)]>,
 }
 
 impl Due {
@@ -51,7 +52,23 @@ impl Due {
     pub fn start_local(&self) -> DateTime<Tz> {
         self.start.with_timezone(&self.tz)
     }
+
+    /// The working days counted to reach [`at`](Self::at) and the days
+    /// skipped on the way, with why, as `calendar` (the one the due time was
+    /// computed with) counts them; empty for a window not in working days.
+    pub fn working_days(&self, calendar: &Calendar) -> Counting {
+        match self.window {
+            Window::Within(duration) if duration.unit == DurationUnit::WorkingDays => calendar
+                .working_days_after(self.start, duration.amount)
+                .map(|added| (added.counted, added.skipped))
+                .unwrap_or_default(),
+            _ => Counting::default(),
+        }
+    }
 }
+
+/// The working days a window counted, and the days it skipped with why.
+pub type Counting = (Vec<NaiveDate>, Vec<(NaiveDate, NonWorkingReason)>);
 
 /// Identifies a calendar in the per-thread cache of working-day windows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,59 +88,31 @@ impl Default for CacheKey {
     }
 }
 
-/// A working-day window's end for one start date.
-#[derive(Clone)]
-struct Counted {
+/// What the cache knows of one UTC day, for one calendar and window length.
+///
+/// Aligned to a cache line, which it fills, so that a hit reads one line.
+#[derive(Clone, Copy)]
+#[repr(align(64))]
+struct UtcDay {
     calendar: CacheKey,
-    amount: u32,
-    /// The local start date, in days since 1970-01-01.
+    /// Days since 1970-01-01.
     day: i64,
-    at: DateTime<Utc>,
-    counted: Arc<[NaiveDate]>,
-    skipped: Arc<[(NaiveDate, NonWorkingReason)]>,
+    /// The zone's offset throughout the day, if it is the same all day:
+    /// what [`offset_at`] answers for every instant of it.
+    offset: Option<i32>,
+    /// The working days the ends count.
+    amount: u32,
+    /// The window's end for a start on the local date before, on and after
+    /// the UTC day (an instant's local date is within a day of its UTC
+    /// date), once counted.
+    ends: [Option<DateTime<Utc>>; 3],
 }
 
-/// Cache slots: local start dates (and UTC days), so a little over two
-/// years.
+/// Cache slots: UTC days, so a little over two years.
 const SLOTS: usize = 1024;
 
-/// The per-thread cache of working-day windows.
-struct WorkingDays {
-    /// By UTC day: (calendar, day, the zone's offset throughout the day).
-    offsets: Vec<Option<(CacheKey, i64, i32)>>,
-    /// By local start date: the window's end.
-    ends: Vec<Option<Counted>>,
-}
-
-impl WorkingDays {
-    /// The offset of `calendar`'s zone (named `key`) throughout the UTC
-    /// `day`, if it is the same all day: what [`offset_at`] answers for
-    /// every instant of the day.
-    fn uniform_offset(&mut self, calendar: &Calendar, key: CacheKey, day: i64) -> Option<i32> {
-        let slot = self
-            .offsets
-            .get_mut(day.rem_euclid(SLOTS as i64) as usize)?;
-        if let Some((k, d, offset)) = slot {
-            if *k == key && *d == day {
-                return Some(*offset);
-            }
-        }
-        let offset = cached_uniform_utc_day(calendar.tz(), day)?;
-        *slot = Some((key, day, offset));
-        Some(offset)
-    }
-}
-
-type Empty = (Arc<[NaiveDate]>, Arc<[(NaiveDate, NonWorkingReason)]>);
-
 thread_local! {
-    static WORKING_DAYS: RefCell<WorkingDays> = RefCell::new(WorkingDays {
-        offsets: vec![None; SLOTS],
-        ends: vec![None; SLOTS],
-    });
-    /// The empty lists of windows that count no days: shared, since making
-    /// an `Arc` of an empty slice allocates.
-    static EMPTY: Empty = (Arc::from([]), Arc::from([]));
+    static WORKING_DAYS: RefCell<Vec<Option<UtcDay>>> = RefCell::new(vec![None; SLOTS]);
 }
 
 /// The due time of a record at `level`: `Ok(None)` if the level has no
@@ -150,21 +139,15 @@ pub fn compute(
     };
     let start = start.to_utc();
     let tz = calendar.tz();
-    let due = |at, counted, skipped| Due {
+    let due = |at| Due {
         at,
         tz,
         from,
         start,
         window: response.window,
-        counted,
-        skipped,
     };
-    let empty = || EMPTY.with(|(c, s)| (Arc::clone(c), Arc::clone(s)));
     let at = match response.window {
-        Window::Immediately => {
-            let (counted, skipped) = empty();
-            due(start, counted, skipped)
-        }
+        Window::Immediately => due(start),
         Window::Within(duration) => {
             let elapsed = match duration.unit {
                 DurationUnit::Minutes => Some(TimeDelta::minutes(i64::from(duration.amount))),
@@ -177,22 +160,15 @@ pub fn compute(
                 .and_then(|e| start.checked_add_signed(e))
                 .filter(|at| at.year() < crate::calendar::LAST_SUPPORTED_YEAR);
             match (plain, duration.unit) {
-                (Some(at), _) => {
-                    let (counted, skipped) = empty();
-                    due(at, counted, skipped)
-                }
+                (Some(at), _) => due(at),
                 (None, DurationUnit::WorkingDays) => {
-                    let c = working_days(calendar, key, start, duration.amount).ok_or(from)?;
-                    due(c.at, c.counted, c.skipped)
+                    due(working_days(calendar, key, start, duration.amount).ok_or(from)?)
                 }
-                (None, _) => {
-                    let added = calendar.add(start, duration).map_err(|_| from)?;
-                    due(
-                        added.due.to_utc(),
-                        added.counted.into(),
-                        added.skipped.into(),
-                    )
-                }
+                (None, _) => due(calendar
+                    .add(start, duration)
+                    .map_err(|_| from)?
+                    .due
+                    .to_utc()),
             }
         }
     };
@@ -206,36 +182,47 @@ fn working_days(
     key: CacheKey,
     start: DateTime<Utc>,
     amount: u32,
-) -> Option<Counted> {
+) -> Option<DateTime<Utc>> {
     let seconds = start.timestamp();
+    let utc_day = seconds.div_euclid(86_400);
     WORKING_DAYS.with(|cache| {
         let mut cache = cache.borrow_mut();
+        let slot = cache.get_mut(utc_day.rem_euclid(SLOTS as i64) as usize)?;
+        if !matches!(slot, Some(d) if d.calendar == key && d.day == utc_day) {
+            *slot = Some(UtcDay {
+                calendar: key,
+                day: utc_day,
+                offset: cached_uniform_utc_day(calendar.tz(), utc_day),
+                amount,
+                ends: [None; 3],
+            });
+        }
+        let entry = slot.as_mut()?;
+        if entry.amount != amount {
+            entry.amount = amount;
+            entry.ends = [None; 3];
+        }
         // The local date, as whole days since the epoch: integer arithmetic
         // on the instant and its offset, no calendar dates.
-        let offset = cache
-            .uniform_offset(calendar, key, seconds.div_euclid(86_400))
+        let offset = entry
+            .offset
             .unwrap_or_else(|| offset_at(calendar.tz(), start.naive_utc()));
         let day = seconds.saturating_add(i64::from(offset)).div_euclid(86_400);
-        let slot = day.rem_euclid(SLOTS as i64) as usize;
-        let cache = &mut cache.ends;
-        if let Some(Some(c)) = cache.get(slot) {
-            if c.calendar == key && c.amount == amount && c.day == day {
-                return Some(c.clone());
-            }
+        let end = usize::try_from(day - utc_day + 1)
+            .ok()
+            .and_then(|i| entry.ends.get_mut(i));
+        if let Some(Some(at)) = end.as_deref() {
+            return Some(*at);
         }
-        let added = calendar.working_days_after(start, amount).ok()?;
-        let counted = Counted {
-            calendar: key,
-            amount,
-            day,
-            at: added.due.to_utc(),
-            counted: added.counted.into(),
-            skipped: added.skipped.into(),
-        };
-        if let Some(entry) = cache.get_mut(slot) {
-            *entry = Some(counted.clone());
+        let at = calendar
+            .working_days_after(start, amount)
+            .ok()?
+            .due
+            .to_utc();
+        if let Some(end) = end {
+            *end = Some(at);
         }
-        Some(counted)
+        Some(at)
     })
 }
 
@@ -243,13 +230,23 @@ fn working_days(
 mod tests {
     use super::*;
 
-    /// The cache (offsets by UTC day, ends by local date) gives what
-    /// counting afresh gives, for starts every 37 minutes through two
-    /// years (clock changes and holidays included), in zones west and east
-    /// of UTC, for two window lengths sharing the cache.
+    /// A slot fills one cache line.
+    #[test]
+    fn a_slot_is_one_cache_line() {
+        assert_eq!(std::mem::size_of::<Option<UtcDay>>(), 64);
+    }
+
+    /// The cache (offsets and ends by UTC day) gives what counting afresh
+    /// gives, for starts every 37 minutes through two years (clock changes
+    /// and holidays included), in zones west and east of UTC (up to 14
+    /// hours east), for two window lengths sharing the cache.
     #[test]
     fn cached_windows_are_those_counted_afresh() {
-        for tz in [chrono_tz::America::New_York, chrono_tz::Australia::Sydney] {
+        for tz in [
+            chrono_tz::America::New_York,
+            chrono_tz::Australia::Sydney,
+            chrono_tz::Pacific::Kiritimati,
+        ] {
             let calendar = Calendar::new(tz, std::iter::empty()).with_federal_holidays(true);
             let key = CacheKey::new();
             let first = DateTime::parse_from_rfc3339("2025-01-01T00:00:00Z")
@@ -264,12 +261,10 @@ mod tests {
                 match (cached, afresh) {
                     (Some(c), Some(a)) => {
                         counted += 1;
-                        assert_eq!(c.at, a.due.to_utc(), "{tz} {start} {amount}");
-                        assert_eq!(&*c.counted, a.counted.as_slice(), "{tz} {start}");
-                        assert_eq!(&*c.skipped, a.skipped.as_slice(), "{tz} {start}");
+                        assert_eq!(c, a.due.to_utc(), "{tz} {start} {amount}");
                     }
                     (None, None) => {}
-                    (c, a) => panic!("{tz} {start}: {:?} against {:?}", c.map(|c| c.at), a),
+                    (c, a) => panic!("{tz} {start}: {c:?} against {a:?}"),
                 }
                 start += TimeDelta::minutes(37);
             }

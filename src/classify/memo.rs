@@ -62,7 +62,7 @@ impl Memo {
     /// The decision remembered for `key`, if any, putting its matching
     /// criteria, fired triggers and flags in `out` as deciding afresh
     /// would.
-    pub fn recall(&self, key: Key, out: &mut Classification) -> Option<Decision> {
+    pub fn recall(&self, key: Key, out: &mut Classification<'_>) -> Option<Decision> {
         let slot = self.slot(key);
         REMEMBERED.with(|table| {
             let table = table.borrow();
@@ -81,7 +81,13 @@ impl Memo {
 
     /// Remembers `decision`, just made for a record of `key` into `out`,
     /// whose flags from `flags_from` on are the decision's.
-    pub fn remember(&self, key: Key, decision: Decision, out: &Classification, flags_from: usize) {
+    pub fn remember(
+        &self,
+        key: Key,
+        decision: Decision,
+        out: &Classification<'_>,
+        flags_from: usize,
+    ) {
         let remembered = Remembered {
             owner: self.owner,
             key,

@@ -90,9 +90,10 @@ pub enum Flag {
     Unallocated,
 }
 
-/// The outcome for one record.
+/// The outcome for one record, borrowing from the classifier that made it
+/// (its agency is the allocation table's).
 #[derive(Clone, Debug)]
-pub struct Classification {
+pub struct Classification<'c> {
     /// The level; `None` is `unclassified`.
     pub level: Option<LevelId>,
     /// The deciding criterion (index into the ruleset's criteria).
@@ -106,7 +107,7 @@ pub struct Classification {
     /// Every trigger that fired, in ruleset order.
     pub fired: Vec<TriggerId>,
     /// The owning agency.
-    pub agency: Option<AgencyMatch>,
+    pub agency: Option<AgencyMatch<'c>>,
     /// When the response is due.
     pub due: Option<Due>,
     /// What needs a person's attention.
@@ -115,7 +116,7 @@ pub struct Classification {
     pub incident_number: Option<IncidentNumber>,
 }
 
-impl Default for Classification {
+impl Default for Classification<'_> {
     fn default() -> Self {
         Classification {
             level: None,
@@ -288,7 +289,7 @@ impl<'r> Classifier<'r> {
         &self,
         record: &mut Record,
         fallback_id: &D,
-    ) -> Classification {
+    ) -> Classification<'_> {
         let mut out = Classification::default();
         self.classify_into(record, fallback_id, &mut out);
         out
@@ -296,11 +297,11 @@ impl<'r> Classifier<'r> {
 
     /// [`classify`](Self::classify) into `out`, reusing its buffers: for
     /// classifying many records one after another.
-    pub fn classify_into<D: std::fmt::Display + ?Sized>(
-        &self,
+    pub fn classify_into<'c, D: std::fmt::Display + ?Sized>(
+        &'c self,
         record: &mut Record,
         fallback_id: &D,
-        out: &mut Classification,
+        out: &mut Classification<'c>,
     ) {
         out.matched.clear();
         out.fired.clear();
@@ -320,7 +321,7 @@ impl<'r> Classifier<'r> {
                 field,
                 agency
                     .as_ref()
-                    .map(|a| Value::Str(Arc::clone(&a.agency).into())),
+                    .map(|a| Value::Str(Arc::clone(a.agency).into())),
             );
         }
         if agency.is_none()
@@ -369,7 +370,7 @@ impl<'r> Classifier<'r> {
 
     /// The record's decision, remembered or made afresh; `out` receives
     /// its matching criteria, fired triggers and flags.
-    fn decide(&self, record: &mut Record, out: &mut Classification) -> Decision {
+    fn decide(&self, record: &mut Record, out: &mut Classification<'_>) -> Decision {
         let Some((memo, key)) = self
             .memo
             .as_ref()
@@ -389,7 +390,7 @@ impl<'r> Classifier<'r> {
 
     /// Decides `record` by evaluating the criteria, then the triggers
     /// (which may test the level the criteria gave it).
-    fn decide_afresh(&self, record: &mut Record, out: &mut Classification) -> Decision {
+    fn decide_afresh(&self, record: &mut Record, out: &mut Classification<'_>) -> Decision {
         out.matched.extend(self.criteria.matching(record));
         let rule = out
             .matched

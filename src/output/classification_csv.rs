@@ -333,7 +333,7 @@ impl CsvRows {
         }
         work.field(out, ruleset, record, &cells.occurred_at);
         match &outcome.agency {
-            Some(a) => work.agency(out, &a.agency),
+            Some(a) => work.agency(out, a.agency),
             None if outcome.flags.contains(&Flag::Unallocated) => {
                 cells.unallocated_agency.push(out);
             }

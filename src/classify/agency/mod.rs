@@ -19,10 +19,15 @@ use crate::record::{Record, Value};
 use crate::ruleset::model::FieldId;
 
 /// The allocation that gave a record its agency.
+///
+/// The agency is borrowed from the table, not shared: a record's match is
+/// made and dropped per record, and sharing cost an atomic increment and
+/// decrement of the agency's count each time.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AgencyMatch {
-    /// The agency.
-    pub agency: Arc<str>,
+pub struct AgencyMatch<'t> {
+    /// The agency, as the table holds it (its address names it, as the
+    /// output's cache of encoded agencies uses it).
+    pub agency: &'t Arc<str>,
     /// The most specific prefix containing the address.
     pub prefix: IpNet,
     /// The address that matched.
@@ -47,7 +52,7 @@ impl Agencies {
     /// The agency of the first address (in the order the ruleset defines
     /// its address fields, e.g. `src_ip` then `dst_ip`) that lies in the
     /// table.
-    pub fn lookup(&self, ip_fields: &[FieldId], record: &Record) -> Option<AgencyMatch> {
+    pub fn lookup(&self, ip_fields: &[FieldId], record: &Record) -> Option<AgencyMatch<'_>> {
         // A plain loop rather than `find_map`: the match is built once, for
         // the address that has an owner, instead of being moved out of a
         // closure per field.
@@ -59,7 +64,7 @@ impl Agencies {
             // are unaligned), so only the matching one is.
             if let Some((agency, prefix)) = self.owner_of(address) {
                 return Some(AgencyMatch {
-                    agency: Arc::clone(agency),
+                    agency,
                     prefix,
                     address: *address,
                     field: *field,

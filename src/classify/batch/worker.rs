@@ -168,7 +168,7 @@ struct Worker<'w, 'a, 'r> {
     ctx: &'w InputContext<'a, 'r>,
     record: Record,
     /// The last record's classification, its buffers reused.
-    outcome: Classification,
+    outcome: Classification<'a>,
     rows: &'w mut RowBuffer,
     notes: &'w mut Vec<Note>,
     ids: &'w mut String,
