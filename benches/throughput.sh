@@ -10,9 +10,12 @@
 #   (a) examples/passthrough: read + write the CSV with the csv crate only,
 #   (b) docket classify --threads 1,
 #   (c) docket classify with every thread,
-# and prints wall time, rows/s, MB/s of input, peak resident memory (from
-# /usr/bin/time -v, or bash's times when it is missing) and the ratios of
-# (b) and (c) to (a). It checks that 1 and 2 threads give byte-identical
+# and prints wall time, rows/s, MB/s of input, peak resident memory and
+# the processor time spent in docket and in the kernel (from /usr/bin/time
+# -v; wall time only when it is missing) and the ratios of (b) and (c) to
+# (a). The kernel's share is printed because on a virtual machine it is
+# what varies most from run to run: writing 1.7 GB of output took from 0.6
+# to 3.2 s of system time in runs of one and the same binary. It checks that 1 and 2 threads give byte-identical
 # output, and that peak memory for the largest size is at most 1.2 times
 # that for the smallest.
 set -euo pipefail
@@ -28,7 +31,7 @@ BIN=target/release
 THREADS=$(nproc)
 
 # measure OUTPUT COMMAND...: runs COMMAND, which writes OUTPUT; prints
-# "SECONDS MAX_RSS_KB". OUTPUT is removed and everything written before is
+# "SECONDS MAX_RSS_KB USER_SECONDS SYSTEM_SECONDS". OUTPUT is removed and everything written before is
 # flushed to disk first, so that no run pays for another's writeback (10M
 # rows write 1.7 GB) or for replacing an old output file (ext4 flushes a
 # file renamed or truncated over an old one).
@@ -39,22 +42,24 @@ measure() {
     local log="$DIR/time.log"
     if [ -x /usr/bin/time ]; then
         /usr/bin/time -v -o "$log" "$@" 2>>"$DIR/stderr.log" >/dev/null
-        local wall rss
+        local wall rss user sys
         wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" |
             awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
         rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
-        echo "$wall $rss"
+        user=$(awk -F': ' '/User time \(seconds\)/ {print $2}' "$log")
+        sys=$(awk -F': ' '/System time \(seconds\)/ {print $2}' "$log")
+        echo "$wall $rss $user $sys"
     else
         local start end
         start=$(date +%s.%N)
         "$@" 2>>"$DIR/stderr.log" >/dev/null
         end=$(date +%s.%N)
-        echo "$(echo "$end - $start" | bc) 0"
+        echo "$(echo "$end - $start" | bc) 0 0 0"
     fi
 }
 
 table="$DIR/allocations-$PREFIXES.csv"
-printf '%-12s %-26s %8s %12s %9s %10s %8s\n' rows run seconds rows/s MB/s "peak RSS" "vs (a)"
+printf '%-12s %-26s %8s %12s %9s %10s %6s %6s %8s\n' rows run seconds rows/s MB/s "peak RSS" user sys "vs (a)"
 first_rss=""
 last_rss=""
 for rows in $ROWS; do
@@ -64,13 +69,15 @@ for rows in $ROWS; do
     fi
     mb=$(stat -c %s "$events" | awk '{print $1 / 1000000}')
     classify=("$BIN/docket" classify --rules rules/usda --allocations "$table" --quiet --rejects "$DIR/rejects.csv")
-    read -r pass_s pass_rss < <(measure "$DIR/pass.csv" "$BIN/examples/passthrough" "$events" "$DIR/pass.csv")
-    read -r one_s one_rss < <(measure "$DIR/out-1.csv" "${classify[@]}" --threads 1 -o "$DIR/out-1.csv" "$events")
-    read -r all_s all_rss < <(measure "$DIR/out-all.csv" "${classify[@]}" --threads "$THREADS" -o "$DIR/out-all.csv" "$events")
-    for run in "(a) passthrough:$pass_s:$pass_rss" "(b) classify, 1 thread:$one_s:$one_rss" "(c) classify, $THREADS threads:$all_s:$all_rss"; do
-        IFS=: read -r name secs rss <<<"$run"
-        awk -v rows="$rows" -v name="$name" -v s="$secs" -v mb="$mb" -v rss="$rss" -v base="$pass_s" 'BEGIN {
-            printf "%-12d %-26s %8.2f %12.0f %9.1f %7.1f MB %7.2fx\n", rows, name, s, rows / s, mb / s, rss / 1024, s / base }'
+    read -r pass_s pass_rss pass_user pass_sys < <(measure "$DIR/pass.csv" "$BIN/examples/passthrough" "$events" "$DIR/pass.csv")
+    read -r one_s one_rss one_user one_sys < <(measure "$DIR/out-1.csv" "${classify[@]}" --threads 1 -o "$DIR/out-1.csv" "$events")
+    read -r all_s all_rss all_user all_sys < <(measure "$DIR/out-all.csv" "${classify[@]}" --threads "$THREADS" -o "$DIR/out-all.csv" "$events")
+    for run in "(a) passthrough:$pass_s:$pass_rss:$pass_user:$pass_sys" \
+        "(b) classify, 1 thread:$one_s:$one_rss:$one_user:$one_sys" \
+        "(c) classify, $THREADS threads:$all_s:$all_rss:$all_user:$all_sys"; do
+        IFS=: read -r name secs rss user sys <<<"$run"
+        awk -v rows="$rows" -v name="$name" -v s="$secs" -v mb="$mb" -v rss="$rss" -v user="$user" -v sys="$sys" -v base="$pass_s" 'BEGIN {
+            printf "%-12d %-26s %8.2f %12.0f %9.1f %7.1f MB %6.2f %6.2f %7.2fx\n", rows, name, s, rows / s, mb / s, rss / 1024, user, sys, s / base }'
     done
     if ! cmp -s "$DIR/out-1.csv" "$DIR/out-all.csv"; then
         echo "FAIL: output with 1 and $THREADS threads differs ($rows rows)"
