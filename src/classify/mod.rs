@@ -21,6 +21,7 @@ mod memo;
 mod requirement;
 mod split;
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use chrono::DateTime;
@@ -275,11 +276,22 @@ impl<'r> Classifier<'r> {
 
     /// The record's id field, if it has one.
     pub fn record_id(&self, record: &Record) -> Option<String> {
+        let mut id = String::new();
+        self.push_record_id(record, &mut id).then_some(id)
+    }
+
+    /// Appends the text of [`record_id`](Self::record_id) to `ids` (a
+    /// buffer many ids share, rather than a string each); `false`, having
+    /// appended nothing, when the record has no id.
+    pub fn push_record_id(&self, record: &Record, ids: &mut String) -> bool {
         match self.id_field.and_then(|f| record.get(f)) {
-            Some(Value::Str(s)) => Some(s.to_string()),
-            Some(other) => Some(other.to_string()),
-            None => None,
+            Some(Value::Str(s)) => ids.push_str(s),
+            Some(other) => {
+                let _ = write!(ids, "{other}");
+            }
+            None => return false,
         }
+        true
     }
 
     /// Classifies `record`, filling in its derived fields (`agency`,

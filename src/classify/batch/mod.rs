@@ -134,7 +134,6 @@ impl Batch<'_, '_> {
                 mapper,
                 columns,
                 columns_warning,
-                id_field: ruleset.field_id("id"),
                 format,
                 escaping: self.escaping,
             };

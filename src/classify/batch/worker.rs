@@ -3,7 +3,6 @@
 //! input order (rejects, warnings, the duplicate check) becomes a [`Note`]
 //! for the writer.
 
-use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -13,8 +12,8 @@ use crate::input::mapping::{Column, Mapper};
 use crate::input::{Item, Origin, RawRecord, Reject};
 use crate::output::cells::CellEscaping;
 use crate::output::classification::{RowBuffer, RowFormat, write_row};
-use crate::record::{Record, Value};
-use crate::ruleset::model::{FieldId, IncidentNumbering};
+use crate::record::Record;
+use crate::ruleset::model::IncidentNumbering;
 
 /// What a worker needs to know about the input a chunk comes from.
 pub(super) struct InputContext<'a, 'r> {
@@ -28,8 +27,6 @@ pub(super) struct InputContext<'a, 'r> {
     pub columns: Vec<Option<Column<'r>>>,
     /// The warning about CSV header columns the ruleset does not define.
     pub columns_warning: Option<String>,
-    /// The ruleset's `id` field, which names records in warnings.
-    pub id_field: Option<FieldId>,
     /// The output format.
     pub format: RowFormat,
     /// How CSV cells are guarded against formula injection.
@@ -219,7 +216,7 @@ impl Worker<'_, '_, '_> {
             .is_some_and(|t| ruleset.trigger(t).numbering == IncidentNumbering::PerRecord);
         if let (Some(number), true) = (outcome.incident_number, per_record) {
             let start = self.ids.len();
-            push_record_id(self.ids, self.ctx.id_field, &self.record);
+            classifier.push_record_id(&self.record, self.ids);
             self.notes.push(Note::Numbered {
                 number,
                 line: origin.line,
@@ -228,19 +225,6 @@ impl Worker<'_, '_, '_> {
         }
         // Encoding into memory cannot fail.
         let _ = write_row(self.rows, classifier, &self.record, outcome, origin);
-    }
-}
-
-/// Appends the text of [`Classifier::record_id`] (nothing for a record
-/// without an id) to `ids`, without a string of its own; `id_field` is the
-/// ruleset's `id` field, as the classifier finds it.
-pub(super) fn push_record_id(ids: &mut String, id_field: Option<FieldId>, record: &Record) {
-    match id_field.and_then(|f| record.get(f)) {
-        Some(Value::Str(s)) => ids.push_str(s),
-        Some(other) => {
-            let _ = write!(ids, "{other}");
-        }
-        None => {}
     }
 }
 
@@ -291,6 +275,7 @@ pub(super) fn unknown_columns_warning(input: &str, unknown: &[String]) -> Option
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::Value;
 
     #[test]
     fn ids_of_numbered_records_are_the_classifiers_record_ids() {
@@ -316,8 +301,10 @@ mod tests {
             let mut record = Record::with_fields(ruleset.fields.len());
             record.set(field, value.clone());
             let start = ids.len();
-            push_record_id(&mut ids, id_field, &record);
-            let expected = classifier.record_id(&record).unwrap_or_default();
+            let has_id = classifier.push_record_id(&record, &mut ids);
+            let expected = classifier.record_id(&record);
+            assert_eq!(has_id, expected.is_some(), "{value:?}");
+            let expected = expected.unwrap_or_default();
             assert_eq!(ids.get(start..), Some(expected.as_str()), "{value:?}");
         }
     }
