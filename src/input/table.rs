@@ -120,8 +120,8 @@ fn read_row(
     match reader.read(record) {
         Ok(false) => Ok(false),
         Ok(true) => {
-            // The row has the line of its first byte (the csv crate's own
-            // count is one short in a CRLF file).
+            // The next row starts where this one ended: the record size
+            // limit counts from there, and names the line past it.
             let end = reader.offset();
             reader.next_record_at(end);
             Ok(true)
