@@ -3,12 +3,15 @@
 //! shipped rulesets' conditions, many of them near-copies of earlier ones
 //! (one field drawn again), so that remembered decisions are taken by
 //! records that differ in what the key leaves out (ids, times, addresses).
+//! Also with the caches lent by the caller (`classify_with`), shared by two
+//! classifiers in turn, as a batch's threads keep them.
 
 use std::sync::Arc;
 
 use docket::allocation::AllocationTable;
-use docket::classify::Classifier;
+use docket::classify::{Classification, Classifier, Scratch};
 use docket::record::Record;
+use docket::ruleset::Ruleset;
 
 mod common;
 use common::records::{Rng, pools, record};
@@ -27,20 +30,7 @@ fn compare(dir: &str, records: usize, seed: u64, remembers: bool) {
     let mut rng = Rng(seed);
     let mut earlier: Vec<Record> = Vec::new();
     for n in 0..records {
-        let record = match earlier.len() {
-            0 => record(&ruleset, &pools, &mut rng),
-            len if rng.below(4) != 0 => {
-                // An earlier record with one field drawn again.
-                let mut copy = earlier[rng.below(len)].clone();
-                let fresh = record(&ruleset, &pools, &mut rng);
-                let field =
-                    docket::ruleset::model::FieldId::from_index(rng.below(ruleset.fields.len()));
-                copy.set(field, fresh.get(field).cloned());
-                copy
-            }
-            _ => record(&ruleset, &pools, &mut rng),
-        };
-        earlier.push(record.clone());
+        let record = next_record(&ruleset, &pools, &mut rng, &mut earlier);
         let (mut a, mut b) = (record.clone(), record);
         let id = format!("gen:{n}");
         let remembered = remembering.classify(&mut a, &id);
@@ -55,6 +45,74 @@ fn compare(dir: &str, records: usize, seed: u64, remembers: bool) {
             format!("{b:?}"),
             "{dir}: record {n} after"
         );
+    }
+}
+
+/// A fresh record, or (three times in four) an earlier one with one field
+/// drawn again.
+fn next_record(
+    ruleset: &Ruleset,
+    pools: &[Vec<String>],
+    rng: &mut Rng,
+    earlier: &mut Vec<Record>,
+) -> Record {
+    let record = match earlier.len() {
+        0 => record(ruleset, pools, rng),
+        len if rng.below(4) != 0 => {
+            let mut copy = earlier[rng.below(len)].clone();
+            let fresh = record(ruleset, pools, rng);
+            let field =
+                docket::ruleset::model::FieldId::from_index(rng.below(ruleset.fields.len()));
+            copy.set(field, fresh.get(field).cloned());
+            copy
+        }
+        _ => record(ruleset, pools, rng),
+    };
+    earlier.push(record.clone());
+    record
+}
+
+/// Records of both shipped rulesets, classified in turn by their two
+/// classifiers through one [`Scratch`], classify as deciding afresh does:
+/// a scratch lent to another classifier forgets the first one's entries
+/// (the two rulesets' decision keys overlap, so a stale entry would show).
+#[test]
+fn a_scratch_shared_by_two_classifiers_gives_what_deciding_afresh_gives() {
+    let allocations = AllocationTable::from_path(&repo().join("rules/usda/allocations.csv"))
+        .expect("the allocation table loads");
+    let allocations = Some(Arc::new(allocations));
+    let rulesets: Vec<Ruleset> = ["rules/usda", "rules/doc"]
+        .iter()
+        .map(|dir| docket::ruleset::load(&repo().join(dir)).expect("the ruleset loads"))
+        .collect();
+    let sides: Vec<_> = rulesets
+        .iter()
+        .map(|ruleset| {
+            let lent = Classifier::new(ruleset, allocations.clone());
+            let afresh = Classifier::new(ruleset, allocations.clone()).without_memo();
+            (ruleset, pools(ruleset), lent, afresh)
+        })
+        .collect();
+    let mut earlier: Vec<Vec<Record>> = vec![Vec::new(); sides.len()];
+    let mut scratch = Scratch::new();
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let (mut lent_out, mut afresh_out) = (Classification::default(), Classification::default());
+    for n in 0..6_000 {
+        // Runs of one classifier, then the other.
+        let side = (n / 7 + rng.below(2)) % 2;
+        let (ruleset, pools, lent, afresh) = &sides[side];
+        let record = next_record(ruleset, pools, &mut rng, &mut earlier[side]);
+        let (mut a, mut b) = (record.clone(), record);
+        let id = format!("gen:{n}");
+        lent.classify_with(&mut a, &id, &mut lent_out, &mut scratch);
+        afresh.classify_into(&mut b, &id, &mut afresh_out);
+        assert_eq!(
+            format!("{lent_out:?}"),
+            format!("{afresh_out:?}"),
+            "{}: record {n}: {b:?}",
+            ruleset.root.display()
+        );
+        assert_eq!(format!("{a:?}"), format!("{b:?}"), "record {n} after");
     }
 }
 

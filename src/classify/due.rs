@@ -2,16 +2,14 @@
 //!
 //! A window in working days ends at the end of a day that depends only on
 //! the local date the window starts on, so its result is kept in a small
-//! per-thread cache: a million records of one year need a few hundred
-//! counts, not a million. Finding a start's local date needs the zone's
+//! [`Cache`] that the caller owns (in a [`Scratch`](super::Scratch), one
+//! per thread of a batch): a million records of one year need a few
+//! hundred counts, not a million. Finding a start's local date needs the zone's
 //! offset, so the cache is by UTC day: one slot holds the day's offset
 //! (where it is the same all day) and the window's ends for the local dates
-//! the day's instants fall on, so that a hit costs one borrow and one slot
-//! (one cache line). Other windows are plain arithmetic on the start
+//! the day's instants fall on, so that a hit costs one slot (one cache
+//! line). Other windows are plain arithmetic on the start
 //! instant.
-
-use std::cell::RefCell;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
@@ -70,31 +68,37 @@ impl Due {
 /// The working days a window counted, and the days it skipped with why.
 pub type Counting = (Vec<NaiveDate>, Vec<(NaiveDate, NonWorkingReason)>);
 
-/// Identifies a calendar in the per-thread cache of working-day windows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CacheKey(u64);
+/// The windows in working days counted for one calendar, by UTC day of
+/// their start. Empty until first used, so a cache never used costs
+/// nothing.
+///
+/// A cache holds one calendar's windows: its owner (the
+/// [`Scratch`](super::Scratch)) empties it before another classifier uses
+/// it, so that slots need not say whose calendar they counted with.
+#[derive(Default)]
+pub struct Cache {
+    days: Vec<Option<UtcDay>>,
+}
 
-impl CacheKey {
-    /// A key no other calendar has.
-    pub fn new() -> Self {
-        static NEXT: AtomicU64 = AtomicU64::new(0);
-        CacheKey(NEXT.fetch_add(1, Ordering::Relaxed))
+impl Cache {
+    /// Forgets every window.
+    pub fn clear(&mut self) {
+        self.days.clear();
+    }
+
+    /// Whether no window is kept.
+    #[cfg(test)]
+    pub fn is_empty(&self) -> bool {
+        self.days.iter().all(Option::is_none)
     }
 }
 
-impl Default for CacheKey {
-    fn default() -> Self {
-        CacheKey::new()
-    }
-}
-
-/// What the cache knows of one UTC day, for one calendar and window length.
+/// What the cache knows of one UTC day, for one window length.
 ///
 /// Aligned to a cache line, which it fills, so that a hit reads one line.
 #[derive(Clone, Copy)]
 #[repr(align(64))]
 struct UtcDay {
-    calendar: CacheKey,
     /// Days since 1970-01-01.
     day: i64,
     /// The zone's offset throughout the day, if it is the same all day:
@@ -111,18 +115,14 @@ struct UtcDay {
 /// Cache slots: UTC days, so a little over two years.
 const SLOTS: usize = 1024;
 
-thread_local! {
-    static WORKING_DAYS: RefCell<Vec<Option<UtcDay>>> = RefCell::new(vec![None; SLOTS]);
-}
-
 /// The due time of a record at `level`: `Ok(None)` if the level has no
 /// window, `Err(field)` if the window's start field is absent (or so far
-/// from today that no calendar covers it). `key` names `calendar` in the
-/// cache.
+/// from today that no calendar covers it). `cache` holds the windows
+/// already counted with `calendar`.
 pub fn compute(
     ruleset: &Ruleset,
     calendar: &Calendar,
-    key: CacheKey,
+    cache: &mut Cache,
     level: LevelId,
     record: &Record,
 ) -> Result<Option<Due>, FieldId> {
@@ -162,7 +162,7 @@ pub fn compute(
             match (plain, duration.unit) {
                 (Some(at), _) => due(at),
                 (None, DurationUnit::WorkingDays) => {
-                    due(working_days(calendar, key, start, duration.amount).ok_or(from)?)
+                    due(working_days(calendar, cache, start, duration.amount).ok_or(from)?)
                 }
                 (None, _) => due(calendar
                     .add(start, duration)
@@ -179,51 +179,52 @@ pub fn compute(
 /// through the cache; `None` if the calendar cannot count that far.
 fn working_days(
     calendar: &Calendar,
-    key: CacheKey,
+    cache: &mut Cache,
     start: DateTime<Utc>,
     amount: u32,
 ) -> Option<DateTime<Utc>> {
     let seconds = start.timestamp();
     let utc_day = seconds.div_euclid(86_400);
-    WORKING_DAYS.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        let slot = cache.get_mut(utc_day.rem_euclid(SLOTS as i64) as usize)?;
-        if !matches!(slot, Some(d) if d.calendar == key && d.day == utc_day) {
-            *slot = Some(UtcDay {
-                calendar: key,
-                day: utc_day,
-                offset: cached_uniform_utc_day(calendar.tz(), utc_day),
-                amount,
-                ends: [None; 3],
-            });
-        }
-        let entry = slot.as_mut()?;
-        if entry.amount != amount {
-            entry.amount = amount;
-            entry.ends = [None; 3];
-        }
-        // The local date, as whole days since the epoch: integer arithmetic
-        // on the instant and its offset, no calendar dates.
-        let offset = entry
-            .offset
-            .unwrap_or_else(|| offset_at(calendar.tz(), start.naive_utc()));
-        let day = seconds.saturating_add(i64::from(offset)).div_euclid(86_400);
-        let end = usize::try_from(day - utc_day + 1)
-            .ok()
-            .and_then(|i| entry.ends.get_mut(i));
-        if let Some(Some(at)) = end.as_deref() {
-            return Some(*at);
-        }
-        let at = calendar
-            .working_days_after(start, amount)
-            .ok()?
-            .due
-            .to_utc();
-        if let Some(end) = end {
-            *end = Some(at);
-        }
-        Some(at)
-    })
+    if cache.days.is_empty() {
+        cache.days.resize(SLOTS, None);
+    }
+    let slot = cache
+        .days
+        .get_mut(utc_day.rem_euclid(SLOTS as i64) as usize)?;
+    if !matches!(slot, Some(d) if d.day == utc_day) {
+        *slot = Some(UtcDay {
+            day: utc_day,
+            offset: cached_uniform_utc_day(calendar.tz(), utc_day),
+            amount,
+            ends: [None; 3],
+        });
+    }
+    let entry = slot.as_mut()?;
+    if entry.amount != amount {
+        entry.amount = amount;
+        entry.ends = [None; 3];
+    }
+    // The local date, as whole days since the epoch: integer arithmetic
+    // on the instant and its offset, no calendar dates.
+    let offset = entry
+        .offset
+        .unwrap_or_else(|| offset_at(calendar.tz(), start.naive_utc()));
+    let day = seconds.saturating_add(i64::from(offset)).div_euclid(86_400);
+    let end = usize::try_from(day - utc_day + 1)
+        .ok()
+        .and_then(|i| entry.ends.get_mut(i));
+    if let Some(Some(at)) = end.as_deref() {
+        return Some(*at);
+    }
+    let at = calendar
+        .working_days_after(start, amount)
+        .ok()?
+        .due
+        .to_utc();
+    if let Some(end) = end {
+        *end = Some(at);
+    }
+    Some(at)
 }
 
 #[cfg(test)]
@@ -248,7 +249,7 @@ mod tests {
             chrono_tz::Pacific::Kiritimati,
         ] {
             let calendar = Calendar::new(tz, std::iter::empty()).with_federal_holidays(true);
-            let key = CacheKey::new();
+            let mut cache = Cache::default();
             let first = DateTime::parse_from_rfc3339("2025-01-01T00:00:00Z")
                 .map(|t| t.to_utc())
                 .ok();
@@ -256,7 +257,7 @@ mod tests {
             let mut counted = 0;
             for step in 0..28_000 {
                 let amount = if step % 3 == 0 { 1 } else { 3 };
-                let cached = working_days(&calendar, key, start, amount);
+                let cached = working_days(&calendar, &mut cache, start, amount);
                 let afresh = calendar.working_days_after(start, amount).ok();
                 match (cached, afresh) {
                     (Some(c), Some(a)) => {

@@ -3,34 +3,52 @@
 //! records take the decision of an earlier one instead of walking the
 //! criteria and triggers again.
 //!
-//! The memory is per thread, like the cache of due times, so that threads
+//! The memory is a [`Table`] that the caller owns (in a
+//! [`Scratch`](super::Scratch), one per thread of a batch), so that threads
 //! never wait on each other, and bounded: a fixed table of slots, each
 //! holding the last decision whose key hashed to it. A record whose slot
 //! holds another key is decided afresh and takes the slot.
-
-use std::cell::RefCell;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::decision_key::{DecisionKey, Key};
 use super::{Classification, Decision, Flag};
 use crate::record::Record;
 use crate::ruleset::model::TriggerId;
 
-/// Slots per thread: several times the combinations a batch shows.
+/// Slots per table: several times the combinations a batch shows.
 const SLOTS: usize = 4096;
 
-/// The remembered decisions of one classifier.
+/// How one classifier keys its decisions.
 #[derive(Debug)]
 pub struct Memo {
     key: DecisionKey,
-    /// Tells this classifier's decisions from others' in the per-thread
-    /// table.
-    owner: u64,
+}
+
+/// The remembered decisions of one classifier, by slot. Empty until the
+/// first decision is remembered, so a table never used costs nothing.
+///
+/// A table holds one classifier's decisions: its owner (the
+/// [`Scratch`](super::Scratch)) empties it before another classifier uses
+/// it, so that slots need not say whose decision they hold.
+#[derive(Default)]
+pub struct Table {
+    slots: Vec<Option<Remembered>>,
+}
+
+impl Table {
+    /// Forgets every decision.
+    pub fn clear(&mut self) {
+        self.slots.clear();
+    }
+
+    /// Whether no decision is remembered.
+    #[cfg(test)]
+    pub fn is_empty(&self) -> bool {
+        self.slots.iter().all(Option::is_none)
+    }
 }
 
 /// One decision, with the lists it put in the classification.
 struct Remembered {
-    owner: u64,
     key: Key,
     decision: Decision,
     matched: Box<[usize]>,
@@ -39,18 +57,10 @@ struct Remembered {
     flags: Box<[Flag]>,
 }
 
-thread_local! {
-    static REMEMBERED: RefCell<Vec<Option<Remembered>>> = const { RefCell::new(Vec::new()) };
-}
-
 impl Memo {
     /// Remembers decisions by `key`.
     pub fn new(key: DecisionKey) -> Self {
-        static NEXT: AtomicU64 = AtomicU64::new(0);
-        Memo {
-            key,
-            owner: NEXT.fetch_add(1, Ordering::Relaxed),
-        }
+        Memo { key }
     }
 
     /// The key of `record`'s decision; `None` if it has none and must be
@@ -59,61 +69,58 @@ impl Memo {
         self.key.of(record)
     }
 
-    /// The decision remembered for `key`, if any, putting its matching
-    /// criteria, fired triggers and flags in `out` as deciding afresh
-    /// would.
-    pub fn recall(&self, key: Key, out: &mut Classification<'_>) -> Option<Decision> {
-        let slot = self.slot(key);
-        REMEMBERED.with(|table| {
-            let table = table.borrow();
-            let r = table.get(slot)?.as_ref()?;
-            (r.owner == self.owner && r.key == key).then(|| {
-                append(&mut out.matched, &r.matched);
-                append(&mut out.fired, &r.fired);
-                // Most decisions raise no flag: skip the cloning loop.
-                if !r.flags.is_empty() {
-                    out.flags.extend(r.flags.iter().cloned());
-                }
-                r.decision
-            })
+    /// The decision `table` remembers for `key`, if any, putting its
+    /// matching criteria, fired triggers and flags in `out` as deciding
+    /// afresh would.
+    pub fn recall(
+        &self,
+        table: &Table,
+        key: Key,
+        out: &mut Classification<'_>,
+    ) -> Option<Decision> {
+        let r = table.slots.get(slot(key))?.as_ref()?;
+        (r.key == key).then(|| {
+            append(&mut out.matched, &r.matched);
+            append(&mut out.fired, &r.fired);
+            // Most decisions raise no flag: skip the cloning loop.
+            if !r.flags.is_empty() {
+                out.flags.extend(r.flags.iter().cloned());
+            }
+            r.decision
         })
     }
 
-    /// Remembers `decision`, just made for a record of `key` into `out`,
-    /// whose flags from `flags_from` on are the decision's.
+    /// Remembers in `table` `decision`, just made for a record of `key`
+    /// into `out`, whose flags from `flags_from` on are the decision's.
     pub fn remember(
         &self,
+        table: &mut Table,
         key: Key,
         decision: Decision,
         out: &Classification<'_>,
         flags_from: usize,
     ) {
         let remembered = Remembered {
-            owner: self.owner,
             key,
             decision,
             matched: out.matched.as_slice().into(),
             fired: out.fired.as_slice().into(),
             flags: out.flags.get(flags_from..).unwrap_or_default().into(),
         };
-        let slot = self.slot(key);
-        REMEMBERED.with(|table| {
-            let mut table = table.borrow_mut();
-            if table.is_empty() {
-                table.resize_with(SLOTS, || None);
-            }
-            if let Some(entry) = table.get_mut(slot) {
-                *entry = Some(remembered);
-            }
-        });
+        if table.slots.is_empty() {
+            table.slots.resize_with(SLOTS, || None);
+        }
+        if let Some(entry) = table.slots.get_mut(slot(key)) {
+            *entry = Some(remembered);
+        }
     }
+}
 
-    /// The slot of `key`: a multiplicative hash of it and the owner.
-    fn slot(&self, key: Key) -> usize {
-        const MIX: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mixed = (key ^ self.owner.rotate_left(32)).wrapping_mul(MIX);
-        (mixed >> (u64::BITS - SLOTS.trailing_zeros())) as usize
-    }
+/// The slot of `key`: a multiplicative hash of it.
+fn slot(key: Key) -> usize {
+    const MIX: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mixed = key.wrapping_mul(MIX);
+    (mixed >> (u64::BITS - SLOTS.trailing_zeros())) as usize
 }
 
 /// Appends `items` to `list` item by item: a remembered list holds one to

@@ -19,10 +19,11 @@ mod incident;
 pub mod index;
 mod memo;
 mod requirement;
+mod scratch;
 mod split;
 
 use std::fmt::Write as _;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, TryLockError};
 
 use chrono::DateTime;
 use chrono_tz::Tz;
@@ -30,6 +31,7 @@ use chrono_tz::Tz;
 pub use agency::{Agencies, AgencyMatch};
 pub use due::Due;
 pub use incident::IncidentNumber;
+pub use scratch::Scratch;
 
 use crate::allocation::AllocationTable;
 use crate::calendar::Calendar;
@@ -167,8 +169,12 @@ pub struct Classifier<'r> {
     agency_field: Option<FieldId>,
     level_field: Option<FieldId>,
     id_field: Option<FieldId>,
-    /// Names this classifier's calendar in the cache of due times.
-    due_cache: due::CacheKey,
+    /// Tells this classifier's entries in a [`Scratch`] from another's.
+    id: scratch::ClassifierId,
+    /// The caches of [`classify`](Self::classify) and
+    /// [`classify_into`](Self::classify_into), for callers that classify
+    /// records one at a time without keeping a [`Scratch`].
+    scratch: Mutex<Scratch>,
     /// Numbers declared incidents.
     numbering: incident::Numbering,
     /// Decisions remembered by the values they depend on; `None` when the
@@ -218,7 +224,8 @@ impl<'r> Classifier<'r> {
             agency_field: ruleset.field_id("agency"),
             level_field: ruleset.field_id("level"),
             id_field: ruleset.field_id("id"),
-            due_cache: due::CacheKey::new(),
+            id: scratch::ClassifierId::new(),
+            scratch: Mutex::new(Scratch::new()),
             numbering: incident::Numbering::new(ruleset),
             memo: None,
         };
@@ -309,12 +316,39 @@ impl<'r> Classifier<'r> {
 
     /// [`classify`](Self::classify) into `out`, reusing its buffers: for
     /// classifying many records one after another.
+    ///
+    /// The caches are the classifier's own; a thread that finds them in use
+    /// by another classifies without them (the same outcome, more slowly).
+    /// Threads that classify many records keep a [`Scratch`] each and call
+    /// [`classify_with`](Self::classify_with).
     pub fn classify_into<'c, D: std::fmt::Display + ?Sized>(
         &'c self,
         record: &mut Record,
         fallback_id: &D,
         out: &mut Classification<'c>,
     ) {
+        match self.scratch.try_lock() {
+            Ok(mut scratch) => self.classify_with(record, fallback_id, out, &mut scratch),
+            Err(TryLockError::Poisoned(poisoned)) => {
+                self.classify_with(record, fallback_id, out, &mut poisoned.into_inner());
+            }
+            Err(TryLockError::WouldBlock) => {
+                self.classify_with(record, fallback_id, out, &mut Scratch::new());
+            }
+        }
+    }
+
+    /// [`classify_into`](Self::classify_into) with the caches in
+    /// `scratch`, which the caller keeps from record to record (one per
+    /// thread): what a batch does.
+    pub fn classify_with<'c, D: std::fmt::Display + ?Sized>(
+        &'c self,
+        record: &mut Record,
+        fallback_id: &D,
+        out: &mut Classification<'c>,
+        scratch: &mut Scratch,
+    ) {
+        scratch.bind(self.id);
         out.matched.clear();
         out.fired.clear();
         out.flags.clear();
@@ -349,7 +383,7 @@ impl<'r> Classifier<'r> {
             rule,
             declared,
             trigger,
-        } = self.decide(record, out);
+        } = self.decide(record, out, &mut scratch.memo);
         let flags = &mut out.flags;
         let incident_number = match (declared, trigger) {
             (Declared::Yes, Some(t)) => {
@@ -363,7 +397,7 @@ impl<'r> Classifier<'r> {
             _ => None,
         };
         let due = level.and_then(|l| {
-            match due::compute(self.ruleset, &self.calendar, self.due_cache, l, record) {
+            match due::compute(self.ruleset, &self.calendar, &mut scratch.due, l, record) {
                 Ok(due) => due,
                 Err(field) => {
                     flags.push(Flag::NoStartTime(field));
@@ -380,9 +414,14 @@ impl<'r> Classifier<'r> {
         out.incident_number = incident_number;
     }
 
-    /// The record's decision, remembered or made afresh; `out` receives
-    /// its matching criteria, fired triggers and flags.
-    fn decide(&self, record: &mut Record, out: &mut Classification<'_>) -> Decision {
+    /// The record's decision, remembered in `table` or made afresh; `out`
+    /// receives its matching criteria, fired triggers and flags.
+    fn decide(
+        &self,
+        record: &mut Record,
+        out: &mut Classification<'_>,
+        table: &mut memo::Table,
+    ) -> Decision {
         let Some((memo, key)) = self
             .memo
             .as_ref()
@@ -390,13 +429,13 @@ impl<'r> Classifier<'r> {
         else {
             return self.decide_afresh(record, out);
         };
-        if let Some(decision) = memo.recall(key, out) {
+        if let Some(decision) = memo.recall(table, key, out) {
             self.set_level(record, decision.level);
             return decision;
         }
         let flags_from = out.flags.len();
         let decision = self.decide_afresh(record, out);
-        memo.remember(key, decision, out, flags_from);
+        memo.remember(table, key, decision, out, flags_from);
         decision
     }
 

@@ -10,6 +10,7 @@
 
 mod duplicates;
 mod pipeline;
+mod scratches;
 mod summary;
 mod worker;
 
@@ -26,6 +27,7 @@ use crate::input::{InputError, InputFormat, ReadOptions, Reject};
 use crate::output::cells::CellEscaping;
 use crate::output::classification::{RowFormat, RowWriter};
 use duplicates::Duplicates;
+use scratches::Scratches;
 use worker::{InputContext, Note, Output};
 
 /// Rows per chunk: big enough that handing a chunk to a thread costs
@@ -113,6 +115,7 @@ impl Batch<'_, '_> {
             reader: None,
         };
         let mut buffers: Vec<(Chunk, Output)> = Vec::new();
+        let scratches = Scratches::new(self.threads);
         for path in self.inputs {
             let reader = open_chunks(path, self.format, &self.options)?;
             let mapper = Mapper::new(ruleset, reader.format())
@@ -139,7 +142,9 @@ impl Batch<'_, '_> {
             };
             writer.warned_columns = false;
             writer.reader = Some(reader);
-            let process = |chunk: &Chunk, out: &mut Output| worker::process(&ctx, chunk, out);
+            let process = |chunk: &Chunk, out: &mut Output| {
+                scratches.with_mine(|scratch| worker::process(&ctx, chunk, out, scratch));
+            };
             let result = pipeline::run(pool.as_ref(), &mut buffers, &mut writer, &process);
             if let Some(reader) = writer.reader.take() {
                 writer.bytes_before += reader.bytes_read();

@@ -6,7 +6,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::classify::{Classification, Classifier, Declared, Flag};
+use crate::classify::{Classification, Classifier, Declared, Flag, Scratch};
 use crate::input::chunks::Chunk;
 use crate::input::mapping::{Column, Mapper};
 use crate::input::{Item, Origin, RawRecord, Reject};
@@ -95,8 +95,14 @@ pub(super) struct Output {
     pub counts: Counts,
 }
 
-/// Classifies every row of `chunk` into `out`.
-pub(super) fn process(ctx: &InputContext<'_, '_>, chunk: &Chunk, out: &mut Output) {
+/// Classifies every row of `chunk` into `out`, with the calling thread's
+/// `scratch`.
+pub(super) fn process(
+    ctx: &InputContext<'_, '_>,
+    chunk: &Chunk,
+    out: &mut Output,
+    scratch: &mut Scratch,
+) {
     let ruleset = ctx.classifier.ruleset();
     out.notes.clear();
     out.ids.clear();
@@ -114,6 +120,7 @@ pub(super) fn process(ctx: &InputContext<'_, '_>, chunk: &Chunk, out: &mut Outpu
         ctx,
         record: Record::with_fields(ruleset.fields.len()),
         outcome: Classification::default(),
+        scratch,
         rows,
         notes: &mut out.notes,
         ids: &mut out.ids,
@@ -166,6 +173,8 @@ struct Worker<'w, 'a, 'r> {
     record: Record,
     /// The last record's classification, its buffers reused.
     outcome: Classification<'a>,
+    /// The classifier's caches, kept by the thread.
+    scratch: &'w mut Scratch,
     rows: &'w mut RowBuffer,
     notes: &'w mut Vec<Note>,
     ids: &'w mut String,
@@ -209,7 +218,7 @@ impl Worker<'_, '_, '_> {
         // In place: the classification is a few hundred bytes, and moving
         // it out and back cost copies and a drop per record.
         let outcome = &mut self.outcome;
-        classifier.classify_into(&mut self.record, origin, outcome);
+        classifier.classify_with(&mut self.record, origin, outcome, self.scratch);
         count(self.counts, outcome);
         let per_record = outcome
             .trigger
