@@ -2,15 +2,20 @@
 //! (normalised prefixes, an owner, no duplicates) whether it comes from a file
 //! or from code.
 
-use std::collections::HashSet;
+use std::collections::hash_map::Entry as Slot;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
-use prefix_trie::PrefixMap;
 
 use super::error::InsertError;
 use super::{AllocationTable, Entry};
 use crate::record::trim;
+
+/// The hashing of the builder's maps: foldhash, a few instructions a key
+/// where the standard SipHash takes dozens, randomly seeded, so a hostile
+/// table cannot choose colliding keys.
+type Hashing = foldhash::fast::RandomState;
 
 /// Collects allocations and checks each as it is added; call
 /// [`build`](Self::build) to get an immutable [`AllocationTable`].
@@ -20,11 +25,13 @@ use crate::record::trim;
 #[derive(Debug, Default)]
 pub struct AllocationTableBuilder {
     entries: Vec<Entry>,
-    v4: PrefixMap<Ipv4Net, usize>,
-    v6: PrefixMap<Ipv6Net, usize>,
+    /// Each prefix's entry, for the duplicate check. A hash map rather than
+    /// the table's tries, which are built only when a lookup needs them:
+    /// a trie insert cost several times a hash insert.
+    seen: HashMap<IpNet, usize, Hashing>,
     /// Many prefixes share an agency (and contact), so each distinct string
     /// is stored once and shared.
-    strings: HashSet<Arc<str>>,
+    strings: HashSet<Arc<str>, Hashing>,
     /// The strings interned last. A table lists a unit's prefixes together,
     /// so a row mostly repeats the agency and sub-organization of the row
     /// before it; comparing with these first saves hashing both.
@@ -61,8 +68,7 @@ impl AllocationTableBuilder {
     pub fn build(self) -> AllocationTable {
         AllocationTable {
             entries: self.entries,
-            v4: self.v4,
-            v6: self.v6,
+            ..AllocationTable::default()
         }
     }
 
@@ -88,13 +94,14 @@ impl AllocationTableBuilder {
             return Err(InsertError::EmptyAgency { prefix });
         }
         let index = self.entries.len();
-        let existing = match prefix {
-            IpNet::V4(p) => claim(&mut self.v4, p, index),
-            IpNet::V6(p) => claim(&mut self.v6, p, index),
-        };
-        if let Some(first) = existing {
-            let first_line = self.entries.get(first).and_then(|e| e.line);
-            return Err(InsertError::DuplicatePrefix { prefix, first_line });
+        match self.seen.entry(prefix) {
+            Slot::Occupied(first) => {
+                let first_line = self.entries.get(*first.get()).and_then(|e| e.line);
+                return Err(InsertError::DuplicatePrefix { prefix, first_line });
+            }
+            Slot::Vacant(slot) => {
+                slot.insert(index);
+            }
         }
         let entry = Entry {
             prefix,
@@ -128,21 +135,6 @@ impl AllocationTableBuilder {
         let s = s.map(trim).filter(|s| !s.is_empty())?;
         Some(self.intern(s))
     }
-}
-
-/// Stores `index` at `prefix` unless the prefix is taken; returns the index
-/// already there. One trie walk does both the duplicate check and the insert.
-fn claim<P: prefix_trie::Prefix>(
-    map: &mut PrefixMap<P, usize>,
-    prefix: P,
-    index: usize,
-) -> Option<usize> {
-    let entry = map.entry(prefix);
-    if let Some(&existing) = entry.get() {
-        return Some(existing);
-    }
-    entry.insert(index);
-    None
 }
 
 /// The IPv4 prefix an IPv4-mapped IPv6 prefix (`::ffff:a.b.c.d/96+n`) stands for.

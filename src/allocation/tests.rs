@@ -430,3 +430,51 @@ fn lookups_from_many_threads_share_one_table() {
     });
     assert_eq!(hits, 4);
 }
+
+#[test]
+fn the_same_bits_in_both_families_are_not_duplicates() {
+    // The builder's duplicate check keys on the prefix with its family.
+    let t = table("cidr,agency\n0.0.0.0/0,V4\n::/0,V6\n10.0.0.0/8,TEN\na00::/8,V6-TEN\n");
+    assert_eq!(t.len(), 4);
+    assert_eq!(agency_of(&t, "10.1.1.1").as_deref(), Some("TEN"));
+    assert_eq!(agency_of(&t, "11.1.1.1").as_deref(), Some("V4"));
+    assert_eq!(agency_of(&t, "a00::1").as_deref(), Some("V6-TEN"));
+    assert_eq!(agency_of(&t, "2001:db8::1").as_deref(), Some("V6"));
+}
+
+#[test]
+fn tries_built_on_first_lookup_answer_the_same_in_every_order_and_clone() {
+    // Each family's trie is built when first needed: a clone taken before
+    // any lookup, and lookups of one family before the other, agree.
+    let text = "cidr,agency\n10.0.0.0/8,TEN\n10.1.0.0/16,ONE\n2600::/16,V6\n2600:1::/32,V6-ONE\n";
+    let probes = [
+        "10.1.2.3",
+        "10.2.0.0",
+        "11.0.0.0",
+        "2600:1::5",
+        "2600:2::",
+        "::ffff:10.1.0.1",
+    ];
+    let expected: Vec<Option<String>> = probes.iter().map(|p| agency_of(&table(text), p)).collect();
+    let t = table(text);
+    let clone = t.clone();
+    let v6_first: Vec<Option<String>> = probes.iter().rev().map(|p| agency_of(&t, p)).collect();
+    let v4_first: Vec<Option<String>> = probes.iter().map(|p| agency_of(&clone, p)).collect();
+    assert_eq!(v6_first.into_iter().rev().collect::<Vec<_>>(), expected);
+    assert_eq!(v4_first, expected);
+    assert_eq!(
+        expected,
+        vec![
+            Some("ONE".to_owned()),
+            Some("TEN".to_owned()),
+            None,
+            Some("V6-ONE".to_owned()),
+            Some("V6".to_owned()),
+            Some("ONE".to_owned()),
+        ]
+    );
+    assert_eq!(
+        format!("{t:?}"),
+        "AllocationTable { len: 4, ipv4: 2, ipv6: 2 }"
+    );
+}
