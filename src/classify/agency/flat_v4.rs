@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use ipnet::{IpNet, Ipv4Net};
 
+use super::radix;
 use crate::allocation::AllocationTable;
 
 /// Disjoint IPv4 ranges covering the whole space, each with the most
@@ -194,9 +195,8 @@ impl FlatV4 {
     pub(super) fn new(table: &AllocationTable) -> Self {
         let mut agencies: Vec<Arc<str>> = Vec::new();
         let mut agency_index: HashMap<Arc<str>, usize> = HashMap::new();
-        // Each prefix and owner packed into one number (see `sort_key`):
-        // sorting plain numbers moves half the bytes of (key, owner) pairs
-        // and compares without a key function.
+        // Each prefix and owner packed into one number (see `sort_key`),
+        // which sorts by radix.
         let mut prefixes: Vec<u64> = Vec::new();
         // Rows of one agency mostly come together: the previous row's
         // agency (the same shared text) answers before the map is hashed.
@@ -219,7 +219,7 @@ impl FlatV4 {
             }
         }
         // No two allocations share a prefix, so the order is total.
-        prefixes.sort_unstable();
+        radix::sort(&mut prefixes);
         let mut flat = Flattening {
             ranges: vec![Range {
                 start: 0,
