@@ -44,6 +44,14 @@ impl AllocationTableBuilder {
         Self::default()
     }
 
+    /// Makes room for `rows` more allocations, so that a table read from a
+    /// file grows its list and duplicate check once rather than by doubling
+    /// (each doubling of the check rehashes every prefix so far).
+    pub(crate) fn reserve(&mut self, rows: usize) {
+        self.entries.reserve(rows);
+        self.seen.reserve(rows);
+    }
+
     /// Adds `prefix` owned by `agency` (trimmed).
     ///
     /// Refuses host bits set, IPv4-mapped IPv6 prefixes, an empty agency and
