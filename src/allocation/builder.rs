@@ -2,17 +2,17 @@
 //! (normalised prefixes, an owner, no duplicates) whether it comes from a file
 //! or from code.
 
-use std::collections::hash_map::Entry as Slot;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use prefix_trie::PrefixMap;
 
 use super::error::InsertError;
 use super::{AllocationTable, Entry};
 use crate::record::trim;
 
-/// The hashing of the builder's maps: foldhash, a few instructions a key
+/// The hashing of the builder's set of strings: foldhash, a few instructions a key
 /// where the standard SipHash takes dozens, randomly seeded, so a hostile
 /// table cannot choose colliding keys.
 type Hashing = foldhash::fast::RandomState;
@@ -25,10 +25,8 @@ type Hashing = foldhash::fast::RandomState;
 #[derive(Debug, Default)]
 pub struct AllocationTableBuilder {
     entries: Vec<Entry>,
-    /// Each prefix's entry, for the duplicate check. A hash map rather than
-    /// the table's tries, which are built only when a lookup needs them:
-    /// a trie insert cost several times a hash insert.
-    seen: HashMap<IpNet, usize, Hashing>,
+    v4: PrefixMap<Ipv4Net, usize>,
+    v6: PrefixMap<Ipv6Net, usize>,
     /// Many prefixes share an agency (and contact), so each distinct string
     /// is stored once and shared.
     strings: HashSet<Arc<str>, Hashing>,
@@ -45,11 +43,9 @@ impl AllocationTableBuilder {
     }
 
     /// Makes room for `rows` more allocations, so that a table read from a
-    /// file grows its list and duplicate check once rather than by doubling
-    /// (each doubling of the check rehashes every prefix so far).
+    /// file allocates its list once rather than growing it by doubling.
     pub(crate) fn reserve(&mut self, rows: usize) {
         self.entries.reserve(rows);
-        self.seen.reserve(rows);
     }
 
     /// Adds `prefix` owned by `agency` (trimmed).
@@ -76,7 +72,8 @@ impl AllocationTableBuilder {
     pub fn build(self) -> AllocationTable {
         AllocationTable {
             entries: self.entries,
-            ..AllocationTable::default()
+            v4: self.v4,
+            v6: self.v6,
         }
     }
 
@@ -102,14 +99,13 @@ impl AllocationTableBuilder {
             return Err(InsertError::EmptyAgency { prefix });
         }
         let index = self.entries.len();
-        match self.seen.entry(prefix) {
-            Slot::Occupied(first) => {
-                let first_line = self.entries.get(*first.get()).and_then(|e| e.line);
-                return Err(InsertError::DuplicatePrefix { prefix, first_line });
-            }
-            Slot::Vacant(slot) => {
-                slot.insert(index);
-            }
+        let existing = match prefix {
+            IpNet::V4(p) => claim(&mut self.v4, p, index),
+            IpNet::V6(p) => claim(&mut self.v6, p, index),
+        };
+        if let Some(first) = existing {
+            let first_line = self.entries.get(first).and_then(|e| e.line);
+            return Err(InsertError::DuplicatePrefix { prefix, first_line });
         }
         let entry = Entry {
             prefix,
@@ -143,6 +139,21 @@ impl AllocationTableBuilder {
         let s = s.map(trim).filter(|s| !s.is_empty())?;
         Some(self.intern(s))
     }
+}
+
+/// Stores `index` at `prefix` unless the prefix is taken; returns the index
+/// already there. One trie walk does both the duplicate check and the insert.
+fn claim<P: prefix_trie::Prefix>(
+    map: &mut PrefixMap<P, usize>,
+    prefix: P,
+    index: usize,
+) -> Option<usize> {
+    let entry = map.entry(prefix);
+    if let Some(&existing) = entry.get() {
+        return Some(existing);
+    }
+    entry.insert(index);
+    None
 }
 
 /// The IPv4 prefix an IPv4-mapped IPv6 prefix (`::ffff:a.b.c.d/96+n`) stands for.

@@ -30,7 +30,7 @@ use std::fmt;
 use std::io::Read;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use prefix_trie::PrefixMap;
@@ -56,12 +56,8 @@ struct Entry {
 #[derive(Clone, Default)]
 pub struct AllocationTable {
     entries: Vec<Entry>,
-    /// The tries are built on the first lookup of their family, not with
-    /// the table: `classify` answers IPv4 addresses from its own flattened
-    /// ranges and never asks this trie, and building it cost more than
-    /// reading the rows (a third of loading 100,000 prefixes).
-    v4: OnceLock<PrefixMap<Ipv4Net, usize>>,
-    v6: OnceLock<PrefixMap<Ipv6Net, usize>>,
+    v4: PrefixMap<Ipv4Net, usize>,
+    v6: PrefixMap<Ipv6Net, usize>,
 }
 
 // Lookups run on many rayon threads; fail the build if that ever breaks.
@@ -119,24 +115,12 @@ impl AllocationTable {
 
     #[inline]
     fn lookup_v4(&self, ip: Ipv4Addr) -> Option<usize> {
-        let trie = self.v4.get_or_init(|| {
-            trie(&self.entries, |prefix| match prefix {
-                IpNet::V4(v4) => Some(v4),
-                IpNet::V6(_) => None,
-            })
-        });
-        trie.get_lpm(&Ipv4Net::from(ip)).map(|(_, &index)| index)
+        self.v4.get_lpm(&Ipv4Net::from(ip)).map(|(_, &index)| index)
     }
 
     #[inline]
     fn lookup_v6(&self, ip: Ipv6Addr) -> Option<usize> {
-        let trie = self.v6.get_or_init(|| {
-            trie(&self.entries, |prefix| match prefix {
-                IpNet::V4(_) => None,
-                IpNet::V6(v6) => Some(v6),
-            })
-        });
-        trie.get_lpm(&Ipv6Net::from(ip)).map(|(_, &index)| index)
+        self.v6.get_lpm(&Ipv6Net::from(ip)).map(|(_, &index)| index)
     }
 
     /// The number of allocations (IPv4 and IPv6).
@@ -155,33 +139,12 @@ impl AllocationTable {
     }
 }
 
-/// The trie of one family's prefixes (those `family` picks), each mapped to
-/// its entry's index. The builder has refused duplicates, so every prefix
-/// is inserted once.
-fn trie<P: prefix_trie::Prefix>(
-    entries: &[Entry],
-    family: impl Fn(IpNet) -> Option<P>,
-) -> PrefixMap<P, usize> {
-    let mut map = PrefixMap::new();
-    for (index, entry) in entries.iter().enumerate() {
-        if let Some(prefix) = family(entry.prefix) {
-            map.insert(prefix, index);
-        }
-    }
-    map
-}
-
 impl fmt::Debug for AllocationTable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let ipv4 = self
-            .entries
-            .iter()
-            .filter(|e| matches!(e.prefix, IpNet::V4(_)))
-            .count();
         f.debug_struct("AllocationTable")
             .field("len", &self.len())
-            .field("ipv4", &ipv4)
-            .field("ipv6", &(self.len() - ipv4))
+            .field("ipv4", &self.v4.len())
+            .field("ipv6", &self.v6.len())
             .finish()
     }
 }

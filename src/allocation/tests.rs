@@ -433,7 +433,7 @@ fn lookups_from_many_threads_share_one_table() {
 
 #[test]
 fn the_same_bits_in_both_families_are_not_duplicates() {
-    // The builder's duplicate check keys on the prefix with its family.
+    // The duplicate check keeps the families apart.
     let t = table("cidr,agency\n0.0.0.0/0,V4\n::/0,V6\n10.0.0.0/8,TEN\na00::/8,V6-TEN\n");
     assert_eq!(t.len(), 4);
     assert_eq!(agency_of(&t, "10.1.1.1").as_deref(), Some("TEN"));
@@ -443,9 +443,9 @@ fn the_same_bits_in_both_families_are_not_duplicates() {
 }
 
 #[test]
-fn tries_built_on_first_lookup_answer_the_same_in_every_order_and_clone() {
-    // Each family's trie is built when first needed: a clone taken before
-    // any lookup, and lookups of one family before the other, agree.
+fn lookups_answer_the_same_in_every_order_and_clone() {
+    // A clone taken before any lookup, and lookups of one family before
+    // the other, agree.
     let text = "cidr,agency\n10.0.0.0/8,TEN\n10.1.0.0/16,ONE\n2600::/16,V6\n2600:1::/32,V6-ONE\n";
     let probes = [
         "10.1.2.3",
