@@ -478,3 +478,28 @@ fn lookups_answer_the_same_in_every_order_and_clone() {
         "AllocationTable { len: 4, ipv4: 2, ipv6: 2 }"
     );
 }
+
+fn ten_slash_eight(t: &AllocationTable) -> Option<Allocation<'_>> {
+    t.iter().find(|a| a.prefix().to_string() == "10.0.0.0/8")
+}
+
+#[test]
+fn allocations_are_equal_by_what_they_say_across_tables() {
+    // Entries name their texts by index into their own table: equality
+    // compares the texts, so the same row on the same line of two tables
+    // (its agency interned at different indexes) is equal.
+    let a = table("cidr,agency,sub_organization\n# note\n10.0.0.0/8,USDA,FS\n");
+    let b = table("cidr,agency,sub_organization\n11.0.0.0/8,DOC,\n10.0.0.0/8,USDA,FS\n");
+    let c = table("cidr,agency,sub_organization\n# note\n10.0.0.0/8,USDA,ARS\n");
+    let (a, b, c) = (
+        ten_slash_eight(&a),
+        ten_slash_eight(&b),
+        ten_slash_eight(&c),
+    );
+    assert_eq!(
+        a.map(|x| (x.agency(), x.sub_organization(), x.line())),
+        Some(("USDA", Some("FS"), Some(3)))
+    );
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+}
