@@ -1452,3 +1452,44 @@ fn two_runs_give_byte_identical_output() {
         assert_eq!(first.stderr, second.stderr, "{args:?}");
     }
 }
+
+#[test]
+fn an_unusable_ruleset_is_reported_alone_though_the_table_loads_alongside() {
+    // The table named on the command line loads while the ruleset does;
+    // an unusable ruleset is still the only error reported, as when the
+    // table was loaded after it, and a bad table is reported after a good
+    // ruleset exactly as before.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let table = write_file(
+        dir.path(),
+        "allocations.csv",
+        "cidr,agency\n10.20.0.0/16,FARM\n10.20.0.0/33,LAB\n",
+    );
+    let missing = dir.path().join("no-such-ruleset");
+    let run = docket(&[
+        "classify",
+        "--rules",
+        path_str(&missing),
+        "--allocations",
+        path_str(&table),
+        &fixture("complaints.csv"),
+    ]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        format!("error: no ruleset at {}\n", missing.display())
+    );
+    let run = docket(&[
+        "classify",
+        "--allocations",
+        path_str(&table),
+        &fixture("complaints.csv"),
+    ]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("error: allocation table: "),
+        "{}",
+        run.stderr
+    );
+}
