@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::common::{CsvArgs, ReadArgs};
-use super::common::{load_allocation_file, load_allocations, load_ruleset};
+use super::common::{load_allocations, load_ruleset};
 use super::progress::Progress;
 use super::{EXIT_OK, EXIT_USAGE};
 use crate::classify::Classifier;
@@ -56,35 +56,10 @@ pub struct ClassifyArgs {
 }
 
 pub fn run(args: ClassifyArgs) -> u8 {
-    // A table named on the command line does not depend on the ruleset, so
-    // it loads on a second thread while the ruleset loads (the two are most
-    // of the start-up time). Neither prints while loading, and the results
-    // are reported in the order of loading one after the other: the
-    // ruleset's errors, then (for a usable ruleset) the table's. Only a
-    // regular file is read ahead: a pipe or device would be read even when
-    // the ruleset is unusable, and might wait for its writer.
-    let (ruleset, given_table) = std::thread::scope(|scope| {
-        let table = args
-            .allocations
-            .as_deref()
-            .filter(|path| std::fs::metadata(path).is_ok_and(|m| m.is_file()))
-            .map(|path| scope.spawn(move || load_allocation_file(path)));
-        let ruleset = load_ruleset(args.rules.clone());
-        let table = table.map(|loading| {
-            loading
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        });
-        (ruleset, table)
-    });
-    let Some(ruleset) = ruleset else {
+    let Some(ruleset) = load_ruleset(args.rules) else {
         return EXIT_USAGE;
     };
-    let loaded = match given_table {
-        Some(table) => table.map(Some),
-        None => load_allocations(&ruleset, args.allocations.as_deref()),
-    };
-    let allocations = match loaded {
+    let allocations = match load_allocations(&ruleset, args.allocations.as_deref()) {
         Ok(table) => table,
         Err(message) => {
             eprintln!("error: {message}");

@@ -56,13 +56,8 @@ pub fn load_allocations(
         (None, Some(path)) => path.value.clone(),
         (None, None) => return Ok(None),
     };
-    load_allocation_file(&path).map(Some)
-}
-
-/// Loads the allocation table at `path`; `Err` holds the message to print.
-pub fn load_allocation_file(path: &Path) -> Result<Arc<AllocationTable>, String> {
-    AllocationTable::from_path(path)
-        .map(Arc::new)
+    AllocationTable::from_path(&path)
+        .map(|t| Some(Arc::new(t)))
         .map_err(|e| format!("allocation table: {e}"))
 }
 
