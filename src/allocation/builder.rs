@@ -2,15 +2,20 @@
 //! (normalised prefixes, an owner, no duplicates) whether it comes from a file
 //! or from code.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use prefix_trie::PrefixMap;
 
 use super::error::InsertError;
-use super::{AllocationTable, Entry};
+use super::{AllocationTable, Entry, TextId, Texts};
 use crate::record::trim;
+
+/// The hashing of the builder's index of strings: foldhash, a few instructions a key
+/// where the standard SipHash takes dozens, randomly seeded, so a hostile
+/// table cannot choose colliding keys.
+type Hashing = foldhash::fast::RandomState;
 
 /// Collects allocations and checks each as it is added; call
 /// [`build`](Self::build) to get an immutable [`AllocationTable`].
@@ -23,18 +28,26 @@ pub struct AllocationTableBuilder {
     v4: PrefixMap<Ipv4Net, usize>,
     v6: PrefixMap<Ipv6Net, usize>,
     /// Many prefixes share an agency (and contact), so each distinct string
-    /// is stored once and shared.
-    strings: HashSet<Arc<str>>,
+    /// is stored once, and entries name it by its index.
+    texts: Texts,
+    /// The index of each string in `texts`.
+    text_ids: HashMap<Arc<str>, TextId, Hashing>,
     /// The strings interned last. A table lists a unit's prefixes together,
     /// so a row mostly repeats the agency and sub-organization of the row
     /// before it; comparing with these first saves hashing both.
-    recent: [Option<Arc<str>>; 2],
+    recent: [Option<TextId>; 2],
 }
 
 impl AllocationTableBuilder {
     /// An empty builder.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Makes room for `rows` more allocations, so that a table read from a
+    /// file allocates its list once rather than growing it by doubling.
+    pub(crate) fn reserve(&mut self, rows: usize) {
+        self.entries.reserve(rows);
     }
 
     /// Adds `prefix` owned by `agency` (trimmed).
@@ -61,6 +74,7 @@ impl AllocationTableBuilder {
     pub fn build(self) -> AllocationTable {
         AllocationTable {
             entries: self.entries,
+            texts: self.texts,
             v4: self.v4,
             v6: self.v6,
         }
@@ -107,24 +121,32 @@ impl AllocationTableBuilder {
         Ok(())
     }
 
-    fn intern(&mut self, s: &str) -> Arc<str> {
-        if let Some(recent) = self.recent.iter().flatten().find(|r| &***r == s) {
-            return Arc::clone(recent);
+    fn intern(&mut self, s: &str) -> TextId {
+        let texts = &self.texts;
+        if let Some(&recent) = self
+            .recent
+            .iter()
+            .flatten()
+            .find(|&&id| &**texts.get(id) == s)
+        {
+            return recent;
         }
-        let shared = match self.strings.get(s) {
-            Some(shared) => Arc::clone(shared),
+        let id = match self.text_ids.get(s) {
+            Some(&id) => id,
             None => {
+                let id = TextId(self.texts.0.len());
                 let shared: Arc<str> = Arc::from(s);
-                self.strings.insert(Arc::clone(&shared));
-                shared
+                self.texts.0.push(Arc::clone(&shared));
+                self.text_ids.insert(shared, id);
+                id
             }
         };
         self.recent.rotate_right(1);
-        self.recent[0] = Some(Arc::clone(&shared));
-        shared
+        self.recent[0] = Some(id);
+        id
     }
 
-    fn intern_optional(&mut self, s: Option<&str>) -> Option<Arc<str>> {
+    fn intern_optional(&mut self, s: Option<&str>) -> Option<TextId> {
         let s = s.map(trim).filter(|s| !s.is_empty())?;
         Some(self.intern(s))
     }

@@ -104,14 +104,33 @@ impl<'a> Lexer<'a> {
     /// Skips blank lines and `#` comment lines.
     fn skip_ignored_lines(&mut self) {
         while self.pos < self.text.len() {
+            if self.starts_with_a_cell() {
+                return;
+            }
             let line_end = self.find_line_end(self.pos);
-            let content = trim(self.slice(self.pos, line_end));
-            if !(content.is_empty() || content.starts_with('#')) {
+            if !self.line_is_ignored(line_end) {
                 return;
             }
             self.pos = line_end;
             self.skip_line_break();
         }
+    }
+
+    /// Whether the line at the current position surely holds a record: it
+    /// starts with a printable ASCII byte other than `#`, so trimmed it is
+    /// neither blank nor a comment. Most lines start with their first cell,
+    /// and this answers them without finding the line's end;
+    /// [`line_is_ignored`](Self::line_is_ignored) judges the rest.
+    fn starts_with_a_cell(&self) -> bool {
+        self.peek()
+            .is_some_and(|b| b.is_ascii_graphic() && b != b'#')
+    }
+
+    /// Whether the line from the current position to `line_end` is blank or
+    /// a comment once trimmed.
+    fn line_is_ignored(&self, line_end: usize) -> bool {
+        let content = trim(self.slice(self.pos, line_end));
+        content.is_empty() || content.starts_with('#')
     }
 
     fn find_line_end(&self, from: usize) -> usize {
@@ -351,6 +370,32 @@ mod tests {
             .expect("a record");
         let offset = cells[1].offset;
         assert_eq!(line_column(text, record, offset), (2, 4));
+    }
+
+    proptest::proptest! {
+        /// The quick test for a record line never passes a line that the
+        /// general check (trim, then blank or `#`) would skip.
+        #[test]
+        fn a_line_starting_with_a_cell_is_never_ignored(
+            chars in proptest::collection::vec(
+                proptest::sample::select(vec![' ', '\t', '#', 'a', '1', ',', '"', '\r', '\n', '\u{a0}', '\u{2003}', '\u{e9}', '\u{b}', '\u{c}']),
+                0..40,
+            ),
+        ) {
+            let text: String = chars.into_iter().collect();
+            let starts = std::iter::once(0).chain(
+                text.char_indices()
+                    .filter(|&(_, c)| c == '\n' || c == '\r')
+                    .map(|(i, _)| i + 1),
+            );
+            for start in starts {
+                let lexer = Lexer { text: &text, pos: start, line: 1 };
+                if lexer.starts_with_a_cell() {
+                    let line_end = lexer.find_line_end(start);
+                    proptest::prop_assert!(!lexer.line_is_ignored(line_end), "{:?} at {}", text, start);
+                }
+            }
+        }
     }
 
     #[test]

@@ -124,6 +124,10 @@ fn parse_text(text: &str, path: &Path) -> Result<AllocationTable, AllocationErro
         }
     };
     let mut builder = AllocationTableBuilder::new();
+    // Each row after the header takes at least one line (CR-only line
+    // breaks go uncounted: the builder then grows as it goes).
+    let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+    builder.reserve(lines);
     while let Some(record) = lexer
         .next_record(&mut cells)
         .map_err(|e| source.lex_error(e))?

@@ -39,13 +39,36 @@ pub use builder::AllocationTableBuilder;
 pub use error::{AllocationError, InsertError, Location, PrefixProblem};
 
 /// One row of the table, stored once and referred to by index from the tries.
+///
+/// Its texts are indexes into the table's [`Texts`] rather than shared
+/// strings: a row then costs no reference count to build or to drop (the
+/// counts' atomic increments stalled loading a large table, and dropping
+/// its rows at exit took over a millisecond).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Entry {
     prefix: IpNet,
-    agency: Arc<str>,
-    sub_organization: Option<Arc<str>>,
-    contact: Option<Arc<str>>,
+    agency: TextId,
+    sub_organization: Option<TextId>,
+    contact: Option<TextId>,
     line: Option<usize>,
+}
+
+/// The index of a text in [`Texts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TextId(usize);
+
+/// The distinct texts of a table (agencies, sub-organisations, contacts),
+/// each stored once.
+#[derive(Debug, Clone, Default)]
+struct Texts(Vec<Arc<str>>);
+
+impl Texts {
+    /// The text `id` names; every id in a table's entries names one (the
+    /// empty text stands in, rather than a panic, should one not).
+    fn get(&self, id: TextId) -> &Arc<str> {
+        static MISSING: std::sync::LazyLock<Arc<str>> = std::sync::LazyLock::new(|| Arc::from(""));
+        self.0.get(id.0).unwrap_or(&MISSING)
+    }
 }
 
 /// The TSO allocation table: prefixes and their owners, indexed for
@@ -56,6 +79,7 @@ struct Entry {
 #[derive(Clone, Default)]
 pub struct AllocationTable {
     entries: Vec<Entry>,
+    texts: Texts,
     v4: PrefixMap<Ipv4Net, usize>,
     v6: PrefixMap<Ipv6Net, usize>,
 }
@@ -110,7 +134,7 @@ impl AllocationTable {
                 None => self.lookup_v6(v6),
             },
         }?;
-        self.entries.get(index).map(|entry| Allocation { entry })
+        self.entries.get(index).map(|entry| self.allocation(entry))
     }
 
     #[inline]
@@ -135,7 +159,14 @@ impl AllocationTable {
 
     /// All allocations in file (insertion) order, for audits and listings.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = Allocation<'_>> + DoubleEndedIterator {
-        self.entries.iter().map(|entry| Allocation { entry })
+        self.entries.iter().map(|entry| self.allocation(entry))
+    }
+
+    fn allocation<'a>(&'a self, entry: &'a Entry) -> Allocation<'a> {
+        Allocation {
+            entry,
+            texts: &self.texts,
+        }
     }
 }
 
@@ -151,10 +182,24 @@ impl fmt::Debug for AllocationTable {
 
 /// One allocation of the table, borrowed from it: the prefix, its owner and
 /// where it was declared, so a classification can cite its source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Allocation<'a> {
     entry: &'a Entry,
+    texts: &'a Texts,
 }
+
+/// Allocations are equal when what they say is: prefix, texts and line.
+impl PartialEq for Allocation<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.prefix() == other.prefix()
+            && self.agency() == other.agency()
+            && self.sub_organization() == other.sub_organization()
+            && self.contact() == other.contact()
+            && self.line() == other.line()
+    }
+}
+
+impl Eq for Allocation<'_> {}
 
 impl<'a> Allocation<'a> {
     /// The allocated prefix, normalised (`10.0.0.0/8`, `192.0.2.7/32`).
@@ -164,23 +209,25 @@ impl<'a> Allocation<'a> {
 
     /// The owning agency.
     pub fn agency(&self) -> &'a str {
-        &self.entry.agency
+        self.texts.get(self.entry.agency)
     }
 
     /// The owning agency as a shared string, for results that outlive the
     /// borrow without copying the name for every record.
     pub fn agency_shared(&self) -> &'a Arc<str> {
-        &self.entry.agency
+        self.texts.get(self.entry.agency)
     }
 
     /// The sub-organisation within the agency, when the table names one.
     pub fn sub_organization(&self) -> Option<&'a str> {
-        self.entry.sub_organization.as_deref()
+        let texts = self.texts;
+        self.entry.sub_organization.map(|id| &**texts.get(id))
     }
 
     /// Who to contact about this address space, when the table names someone.
     pub fn contact(&self) -> Option<&'a str> {
-        self.entry.contact.as_deref()
+        let texts = self.texts;
+        self.entry.contact.map(|id| &**texts.get(id))
     }
 
     /// The 1-based table line the allocation came from; `None` when it was

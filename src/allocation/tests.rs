@@ -430,3 +430,76 @@ fn lookups_from_many_threads_share_one_table() {
     });
     assert_eq!(hits, 4);
 }
+
+#[test]
+fn the_same_bits_in_both_families_are_not_duplicates() {
+    // The duplicate check keeps the families apart.
+    let t = table("cidr,agency\n0.0.0.0/0,V4\n::/0,V6\n10.0.0.0/8,TEN\na00::/8,V6-TEN\n");
+    assert_eq!(t.len(), 4);
+    assert_eq!(agency_of(&t, "10.1.1.1").as_deref(), Some("TEN"));
+    assert_eq!(agency_of(&t, "11.1.1.1").as_deref(), Some("V4"));
+    assert_eq!(agency_of(&t, "a00::1").as_deref(), Some("V6-TEN"));
+    assert_eq!(agency_of(&t, "2001:db8::1").as_deref(), Some("V6"));
+}
+
+#[test]
+fn lookups_answer_the_same_in_every_order_and_clone() {
+    // A clone taken before any lookup, and lookups of one family before
+    // the other, agree.
+    let text = "cidr,agency\n10.0.0.0/8,TEN\n10.1.0.0/16,ONE\n2600::/16,V6\n2600:1::/32,V6-ONE\n";
+    let probes = [
+        "10.1.2.3",
+        "10.2.0.0",
+        "11.0.0.0",
+        "2600:1::5",
+        "2600:2::",
+        "::ffff:10.1.0.1",
+    ];
+    let expected: Vec<Option<String>> = probes.iter().map(|p| agency_of(&table(text), p)).collect();
+    let t = table(text);
+    let clone = t.clone();
+    let v6_first: Vec<Option<String>> = probes.iter().rev().map(|p| agency_of(&t, p)).collect();
+    let v4_first: Vec<Option<String>> = probes.iter().map(|p| agency_of(&clone, p)).collect();
+    assert_eq!(v6_first.into_iter().rev().collect::<Vec<_>>(), expected);
+    assert_eq!(v4_first, expected);
+    assert_eq!(
+        expected,
+        vec![
+            Some("ONE".to_owned()),
+            Some("TEN".to_owned()),
+            None,
+            Some("V6-ONE".to_owned()),
+            Some("V6".to_owned()),
+            Some("ONE".to_owned()),
+        ]
+    );
+    assert_eq!(
+        format!("{t:?}"),
+        "AllocationTable { len: 4, ipv4: 2, ipv6: 2 }"
+    );
+}
+
+fn ten_slash_eight(t: &AllocationTable) -> Option<Allocation<'_>> {
+    t.iter().find(|a| a.prefix().to_string() == "10.0.0.0/8")
+}
+
+#[test]
+fn allocations_are_equal_by_what_they_say_across_tables() {
+    // Entries name their texts by index into their own table: equality
+    // compares the texts, so the same row on the same line of two tables
+    // (its agency interned at different indexes) is equal.
+    let a = table("cidr,agency,sub_organization\n# note\n10.0.0.0/8,USDA,FS\n");
+    let b = table("cidr,agency,sub_organization\n11.0.0.0/8,DOC,\n10.0.0.0/8,USDA,FS\n");
+    let c = table("cidr,agency,sub_organization\n# note\n10.0.0.0/8,USDA,ARS\n");
+    let (a, b, c) = (
+        ten_slash_eight(&a),
+        ten_slash_eight(&b),
+        ten_slash_eight(&c),
+    );
+    assert_eq!(
+        a.map(|x| (x.agency(), x.sub_organization(), x.line())),
+        Some(("USDA", Some("FS"), Some(3)))
+    );
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+}

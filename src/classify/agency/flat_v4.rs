@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use ipnet::{IpNet, Ipv4Net};
 
+use super::radix;
 use crate::allocation::AllocationTable;
 
 /// Disjoint IPv4 ranges covering the whole space, each with the most
@@ -194,9 +195,9 @@ impl FlatV4 {
     pub(super) fn new(table: &AllocationTable) -> Self {
         let mut agencies: Vec<Arc<str>> = Vec::new();
         let mut agency_index: HashMap<Arc<str>, usize> = HashMap::new();
-        // (first address, then the widest first; owner), the order packed
-        // into one number: first in the high half, !last in the low.
-        let mut prefixes: Vec<(u64, Owner)> = Vec::new();
+        // Each prefix and owner packed into one number (see `sort_key`),
+        // which sorts by radix.
+        let mut prefixes: Vec<u64> = Vec::new();
         // Rows of one agency mostly come together: the previous row's
         // agency (the same shared text) answers before the map is hashed.
         let mut previous: Option<(&Arc<str>, usize)> = None;
@@ -214,12 +215,11 @@ impl FlatV4 {
                 let Some(owner) = Owner::new(index, net.prefix_len()) else {
                     break;
                 };
-                let (first, last) = (u32::from(net.network()), u32::from(net.broadcast()));
-                prefixes.push(((u64::from(first) << 32) | u64::from(!last), owner));
+                prefixes.push(sort_key(u32::from(net.network()), owner));
             }
         }
         // No two allocations share a prefix, so the order is total.
-        prefixes.sort_unstable_by_key(|&(order, _)| order);
+        radix::sort(&mut prefixes);
         let mut flat = Flattening {
             ranges: vec![Range {
                 start: 0,
@@ -229,8 +229,9 @@ impl FlatV4 {
         // The prefixes containing the current address, innermost last:
         // prefixes nest or are disjoint, never overlap otherwise.
         let mut open: Vec<(u32, Owner)> = Vec::new();
-        for (order, owner) in prefixes {
-            let (first, last) = ((order >> 32) as u32, !(order as u32));
+        for key in prefixes {
+            let (first, owner) = from_sort_key(key);
+            let last = first | u32::MAX.checked_shr(u32::from(owner.length())).unwrap_or(0);
             flat.close_before(&mut open, Some(first));
             flat.begin(first, owner);
             open.push((last, owner));
@@ -319,6 +320,26 @@ impl FlatV4 {
         let prefix = Ipv4Net::new(Ipv4Addr::from(u32::from(ip) & mask), length).ok()?;
         Some((agency, IpNet::V4(prefix)))
     }
+}
+
+/// A prefix (its first address) and its owner as one number that sorts
+/// prefixes by first address, the widest first: the first address in the
+/// high half, then the prefix length, then the agency index, which
+/// [`Owner::new`] keeps below 2^26.
+fn sort_key(first: u32, owner: Owner) -> u64 {
+    (u64::from(first) << 32)
+        | (u64::from(owner.length()) << AGENCY_BITS)
+        | (owner.agency() as u64 & ((1 << AGENCY_BITS) - 1))
+}
+
+/// Bits of a [`sort_key`] holding the agency index.
+const AGENCY_BITS: u32 = 32 - LENGTH_BITS;
+
+/// The first address and owner packed by [`sort_key`].
+fn from_sort_key(key: u64) -> (u32, Owner) {
+    let agency = (key & ((1 << AGENCY_BITS) - 1)) as u32;
+    let length = ((key >> AGENCY_BITS) & ((1 << LENGTH_BITS) - 1)) as u32;
+    ((key >> 32) as u32, Owner((agency << LENGTH_BITS) | length))
 }
 
 /// The fine directory of every /16 holding more than [`DENSE`] ranges: one
@@ -540,6 +561,26 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Packing for the sort loses nothing and orders as (first
+        /// address, widest first) does.
+        #[test]
+        fn sort_keys_round_trip_and_order_by_first_address_then_width(
+            a in (0u32..=u32::MAX, 0u8..=32, 0usize..(1 << 26) - 1),
+            b in (0u32..=u32::MAX, 0u8..=32, 0usize..(1 << 26) - 1),
+        ) {
+            let key = |(address, length, agency): (u32, u8, usize)| {
+                let net = Ipv4Net::new(Ipv4Addr::from(address), length).unwrap().trunc();
+                let owner = Owner::new(agency, length).unwrap();
+                let first = u32::from(net.network());
+                let packed = sort_key(first, owner);
+                proptest::prop_assert_eq!(from_sort_key(packed), (first, owner));
+                Ok((packed, (first, !u32::from(net.broadcast()), agency)))
+            };
+            let (ka, oa) = key(a)?;
+            let (kb, ob) = key(b)?;
+            proptest::prop_assert_eq!(ka.cmp(&kb), oa.cmp(&ob));
+        }
+
         /// Random nested tables (prefixes drawn around a few networks, so
         /// they nest and abut) give the trie's answer for every probe.
         #[test]
