@@ -22,7 +22,7 @@ realdata="$repo/../shared/realdata"
 
 seconds=${1:-60}
 shift || true
-all_targets=(ruleset check condition input_csv csv_rows classify_batch input_jsonl input_suricata input_snort history_csv history_jsonl)
+all_targets=(ruleset check condition input_csv csv_rows classify_batch input_jsonl input_suricata input_snort history_csv history_jsonl allocation_table)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 
@@ -73,6 +73,7 @@ build_corpus() {
             seed_chunks "$corpus" "$realdata/snort3_alert_csv_cicids2017_tue.txt"
             seed_chunks "$corpus" "$realdata/snort_alert_csv_honeypot_2017-07-11.csv"
             ;;
+        allocation_table) seed "$corpus" "$repo"/rules/*/allocations.csv ;;
         history_csv) seed "$corpus" "$repo"/fixtures/audit/*.csv "$repo"/fixtures/audit/deadlines/*.csv ;;
         history_jsonl) seed "$corpus" "$repo"/fixtures/audit/*.jsonl ;;
         *)
