@@ -173,15 +173,25 @@ impl Record {
     /// Fills `field`, if absent, from `fallback`: one step of
     /// [`apply_fallbacks`](Self::apply_fallbacks), for callers that have
     /// listed the fields with a fallback once rather than per record.
+    // Inlined: once a row in the mapper, where the field is usually absent
+    // and its fallback a timestamp, a copy of a few words.
+    #[inline]
     pub fn apply_fallback(&mut self, field: FieldId, fallback: FieldId) {
         if self.get(field).is_some() {
             return;
         }
-        if !matches!(self.get(fallback), Some(Value::Str(_))) {
-            let value = self.get(fallback).cloned();
-            self.set(field, value);
-            return;
+        match self.get(fallback) {
+            Some(Value::Str(_)) => self.copy_text(field, fallback),
+            value => {
+                let value = value.cloned();
+                self.set(field, value);
+            }
         }
+    }
+
+    /// [`apply_fallback`](Self::apply_fallback) from a text field.
+    #[inline(never)]
+    fn copy_text(&mut self, field: FieldId, fallback: FieldId) {
         // Text is copied into this field's own buffer rather than cloned
         // into a new allocation.
         let mut buffer = self.take_buffer(field.index());
