@@ -14,6 +14,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 
+use super::slots::Slots;
 use crate::calendar::{Calendar, NonWorkingReason};
 use crate::record::timestamp::{cached_uniform_utc_day, offset_at};
 use crate::record::{Record, Value};
@@ -69,36 +70,15 @@ impl Due {
 pub type Counting = (Vec<NaiveDate>, Vec<(NaiveDate, NonWorkingReason)>);
 
 /// The windows in working days counted for one calendar, by UTC day of
-/// their start. Empty until first used, so a cache never used costs
-/// nothing.
-///
-/// A cache holds one calendar's windows: its owner (the
-/// [`Scratch`](super::Scratch)) empties it before another classifier uses
-/// it, so that slots need not say whose calendar they counted with.
-#[derive(Default)]
-pub struct Cache {
-    days: Vec<Option<UtcDay>>,
-}
-
-impl Cache {
-    /// Forgets every window.
-    pub fn clear(&mut self) {
-        self.days.clear();
-    }
-
-    /// Whether no window is kept.
-    #[cfg(test)]
-    pub fn is_empty(&self) -> bool {
-        self.days.iter().all(Option::is_none)
-    }
-}
+/// their start (see [`Slots`]).
+pub type Cache = Slots<UtcDay, SLOTS>;
 
 /// What the cache knows of one UTC day, for one window length.
 ///
 /// Aligned to a cache line, which it fills, so that a hit reads one line.
 #[derive(Clone, Copy)]
 #[repr(align(64))]
-struct UtcDay {
+pub struct UtcDay {
     /// Days since 1970-01-01.
     day: i64,
     /// The zone's offset throughout the day, if it is the same all day:
@@ -185,12 +165,7 @@ fn working_days(
 ) -> Option<DateTime<Utc>> {
     let seconds = start.timestamp();
     let utc_day = seconds.div_euclid(86_400);
-    if cache.days.is_empty() {
-        cache.days.resize(SLOTS, None);
-    }
-    let slot = cache
-        .days
-        .get_mut(utc_day.rem_euclid(SLOTS as i64) as usize)?;
+    let slot = cache.slot_mut(utc_day.rem_euclid(SLOTS as i64) as usize)?;
     if !matches!(slot, Some(d) if d.day == utc_day) {
         *slot = Some(UtcDay {
             day: utc_day,

@@ -10,6 +10,7 @@
 //! holds another key is decided afresh and takes the slot.
 
 use super::decision_key::{DecisionKey, Key};
+use super::slots::Slots;
 use super::{Classification, Decision, Flag};
 use crate::record::Record;
 use crate::ruleset::model::TriggerId;
@@ -23,32 +24,12 @@ pub struct Memo {
     key: DecisionKey,
 }
 
-/// The remembered decisions of one classifier, by slot. Empty until the
-/// first decision is remembered, so a table never used costs nothing.
-///
-/// A table holds one classifier's decisions: its owner (the
-/// [`Scratch`](super::Scratch)) empties it before another classifier uses
-/// it, so that slots need not say whose decision they hold.
-#[derive(Default)]
-pub struct Table {
-    slots: Vec<Option<Remembered>>,
-}
-
-impl Table {
-    /// Forgets every decision.
-    pub fn clear(&mut self) {
-        self.slots.clear();
-    }
-
-    /// Whether no decision is remembered.
-    #[cfg(test)]
-    pub fn is_empty(&self) -> bool {
-        self.slots.iter().all(Option::is_none)
-    }
-}
+/// The remembered decisions of one classifier, by the slot their key
+/// hashes to (see [`Slots`]).
+pub type Table = Slots<Remembered, SLOTS>;
 
 /// One decision, with the lists it put in the classification.
-struct Remembered {
+pub struct Remembered {
     key: Key,
     decision: Decision,
     matched: Box<[usize]>,
@@ -78,7 +59,7 @@ impl Memo {
         key: Key,
         out: &mut Classification<'_>,
     ) -> Option<Decision> {
-        let r = table.slots.get(slot(key))?.as_ref()?;
+        let r = table.get(slot(key))?;
         (r.key == key).then(|| {
             append(&mut out.matched, &r.matched);
             append(&mut out.fired, &r.fired);
@@ -107,10 +88,7 @@ impl Memo {
             fired: out.fired.as_slice().into(),
             flags: out.flags.get(flags_from..).unwrap_or_default().into(),
         };
-        if table.slots.is_empty() {
-            table.slots.resize_with(SLOTS, || None);
-        }
-        if let Some(entry) = table.slots.get_mut(slot(key)) {
+        if let Some(entry) = table.slot_mut(slot(key)) {
             *entry = Some(remembered);
         }
     }

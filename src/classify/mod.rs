@@ -20,6 +20,7 @@ pub mod index;
 mod memo;
 mod requirement;
 mod scratch;
+mod slots;
 mod split;
 
 use std::fmt::Write as _;
