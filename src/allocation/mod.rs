@@ -162,6 +162,13 @@ impl AllocationTable {
         self.entries.iter().map(|entry| self.allocation(entry))
     }
 
+    /// The table's distinct texts (agencies, sub-organisations,
+    /// contacts), each once, in the order
+    /// [`Allocation::agency_index`] counts them.
+    pub(crate) fn texts(&self) -> &[Arc<str>] {
+        &self.texts.0
+    }
+
     fn allocation<'a>(&'a self, entry: &'a Entry) -> Allocation<'a> {
         Allocation {
             entry,
@@ -216,6 +223,13 @@ impl<'a> Allocation<'a> {
     /// borrow without copying the name for every record.
     pub fn agency_shared(&self) -> &'a Arc<str> {
         self.texts.get(self.entry.agency)
+    }
+
+    /// Where the agency is in [`AllocationTable::texts`]: the same index
+    /// for every allocation of one agency, so callers need not intern the
+    /// names again.
+    pub(crate) fn agency_index(&self) -> usize {
+        self.entry.agency.0
     }
 
     /// The sub-organisation within the agency, when the table names one.

@@ -39,7 +39,8 @@ pub(super) struct FlatV4 {
     /// By 64 consecutive /16s: which are allocated at all and which are
     /// dense. 24 KiB, which stays in cache.
     blocks: Vec<Blocks>,
-    /// The distinct agencies, by the index an [`Owner`] holds.
+    /// The table's texts (agencies among them), by the index an
+    /// [`Owner`] holds.
     agencies: Vec<Arc<str>>,
 }
 
@@ -193,25 +194,15 @@ impl Owner {
 impl FlatV4 {
     /// Flattens the IPv4 prefixes of `table`.
     pub(super) fn new(table: &AllocationTable) -> Self {
-        let mut agencies: Vec<Arc<str>> = Vec::new();
-        let mut agency_index: HashMap<Arc<str>, usize> = HashMap::new();
+        // An owner names its agency by the table's own index of its texts,
+        // which the table interned as it was built.
+        let agencies = table.texts().to_vec();
         // Each prefix and owner packed into one number (see `sort_key`),
         // which sorts by radix.
         let mut prefixes: Vec<u64> = Vec::new();
-        // Rows of one agency mostly come together: the previous row's
-        // agency (the same shared text) answers before the map is hashed.
-        let mut previous: Option<(&Arc<str>, usize)> = None;
         for allocation in table.iter() {
             if let IpNet::V4(net) = allocation.prefix() {
-                let agency = allocation.agency_shared();
-                let index = match previous {
-                    Some((last, index)) if Arc::ptr_eq(last, agency) => index,
-                    _ => *agency_index.entry(Arc::clone(agency)).or_insert_with(|| {
-                        agencies.push(Arc::clone(agency));
-                        agencies.len() - 1
-                    }),
-                };
-                previous = Some((agency, index));
+                let index = allocation.agency_index();
                 let Some(owner) = Owner::new(index, net.prefix_len()) else {
                     break;
                 };
