@@ -192,23 +192,25 @@ impl Owner {
 }
 
 impl FlatV4 {
-    /// Flattens the IPv4 prefixes of `table`.
-    pub(super) fn new(table: &AllocationTable) -> Self {
+    /// Flattens the IPv4 prefixes of `table`; `None` if an agency's index
+    /// is too large for an [`Owner`] (past 2^26 distinct texts), when
+    /// lookups must go to the table's trie instead.
+    pub(super) fn new(table: &AllocationTable) -> Option<Self> {
         // An owner names its agency by the table's own index of its texts,
         // which the table interned as it was built.
-        let agencies = table.texts().to_vec();
-        // Each prefix and owner packed into one number (see `sort_key`),
-        // which sorts by radix.
-        let mut prefixes: Vec<u64> = Vec::new();
-        for allocation in table.iter() {
-            if let IpNet::V4(net) = allocation.prefix() {
-                let index = allocation.agency_index();
-                let Some(owner) = Owner::new(index, net.prefix_len()) else {
-                    break;
-                };
-                prefixes.push(sort_key(u32::from(net.network()), owner));
-            }
-        }
+        let v4 = table
+            .iter()
+            .filter_map(|allocation| match allocation.prefix() {
+                IpNet::V4(net) => Some((net, allocation.agency_index())),
+                IpNet::V6(_) => None,
+            });
+        let prefixes = sort_keys(v4)?;
+        Some(Self::from_sort_keys(prefixes, table.texts().to_vec()))
+    }
+
+    /// Flattens prefixes given as [`sort_key`]s, their owners naming
+    /// `agencies` by index.
+    fn from_sort_keys(mut prefixes: Vec<u64>, agencies: Vec<Arc<str>>) -> Self {
         // No two allocations share a prefix, so the order is total.
         radix::sort(&mut prefixes);
         let mut flat = Flattening {
@@ -311,6 +313,18 @@ impl FlatV4 {
         let prefix = Ipv4Net::new(Ipv4Addr::from(u32::from(ip) & mask), length).ok()?;
         Some((agency, IpNet::V4(prefix)))
     }
+}
+
+/// Each prefix and the index of its agency packed into one number (see
+/// [`sort_key`]), which sorts by radix; `None` if an index does not fit
+/// an [`Owner`].
+fn sort_keys(prefixes: impl Iterator<Item = (Ipv4Net, usize)>) -> Option<Vec<u64>> {
+    prefixes
+        .map(|(net, agency)| {
+            let owner = Owner::new(agency, net.prefix_len())?;
+            Some(sort_key(u32::from(net.network()), owner))
+        })
+        .collect()
 }
 
 /// A prefix (its first address) and its owner as one number that sorts
@@ -443,6 +457,17 @@ mod tests {
         Arc::new(builder.build())
     }
 
+    /// An agency index an [`Owner`] cannot hold makes the table
+    /// unflattenable rather than dropping the prefixes from it on.
+    #[test]
+    fn an_index_too_large_to_pack_is_refused() {
+        let net: Ipv4Net = "10.0.0.0/8".parse().unwrap();
+        let largest = (1usize << AGENCY_BITS) - 2;
+        let keys = sort_keys([(net, 0), (net, largest)].into_iter()).unwrap();
+        assert_eq!(from_sort_key(keys[1]).1.agency(), largest);
+        assert_eq!(sort_keys([(net, 0), (net, largest + 1)].into_iter()), None);
+    }
+
     #[test]
     fn flattened_lookup_agrees_with_the_table() {
         let table = table(&[
@@ -457,7 +482,7 @@ mod tests {
             ("255.255.255.255/32", "TOP"),
             ("2001:db8::/32", "V6"),
         ]);
-        let flat = FlatV4::new(&table);
+        let flat = FlatV4::new(&table).unwrap();
         let probes = [
             "0.0.0.0",
             "9.255.255.255",
@@ -489,7 +514,7 @@ mod tests {
 
     #[test]
     fn an_empty_table_has_no_agency() {
-        let flat = FlatV4::new(&table(&[]));
+        let flat = FlatV4::new(&table(&[])).unwrap();
         assert_eq!(flat.lookup(Ipv4Addr::new(10, 0, 0, 1)), None);
     }
 
@@ -508,7 +533,7 @@ mod tests {
             builder.insert(host.parse().unwrap(), "HOST").unwrap();
         }
         let table = builder.build();
-        let flat = FlatV4::new(&table);
+        let flat = FlatV4::new(&table).unwrap();
         let dense = u32::from(Ipv4Addr::new(10, 1, 0, 0)) >> 16;
         assert!(Blocks::fine_start(&flat.blocks, dense as usize).is_some());
         for low in (0..=u16::MAX).step_by(7).chain([u16::MAX]) {
@@ -533,7 +558,7 @@ mod tests {
                 .unwrap();
         }
         let table = builder.build();
-        let flat = FlatV4::new(&table);
+        let flat = FlatV4::new(&table).unwrap();
         assert_eq!(flat.fine.owners.len(), usize::from(WholeOwner::MIXED.0));
         for n in 0..600u32 {
             for low in [0u32, 77, 255] {
@@ -589,7 +614,7 @@ mod tests {
                 let _ = builder.insert(IpNet::V4(net), &format!("A{agency}"));
             }
             let table = builder.build();
-            let flat = FlatV4::new(&table);
+            let flat = FlatV4::new(&table).unwrap();
             for (base, noise) in probes {
                 let base = bases.get(base as usize).copied().unwrap_or(0);
                 let ip = Ipv4Addr::from(base ^ (noise >> 14));

@@ -40,7 +40,9 @@ pub struct AgencyMatch<'t> {
 /// An allocation table with its IPv4 prefixes flattened for lookup.
 pub struct Agencies {
     table: Arc<AllocationTable>,
-    v4: FlatV4,
+    /// `None` for a table too large to flatten (see [`FlatV4::new`]): its
+    /// IPv4 addresses go to the trie too.
+    v4: Option<FlatV4>,
 }
 
 impl Agencies {
@@ -89,18 +91,62 @@ impl Agencies {
             IpAddr::V4(v4) => Some(*v4),
             IpAddr::V6(v6) => v6.to_ipv4_mapped(),
         };
-        match v4 {
-            Some(v4) => self.v4.lookup(v4),
-            None => self.v6_owner(address),
+        match (v4, &self.v4) {
+            (Some(v4), Some(flat)) => flat.lookup(v4),
+            _ => self.trie_owner(address),
         }
     }
 
-    /// [`owner`](Self::owner) of an IPv6 address, through the trie: out of
-    /// line, since exports hold few.
+    /// [`owner`](Self::owner) through the trie: of an IPv6 address, or of
+    /// any address when the table could not be flattened. Out of line,
+    /// since exports hold few IPv6 addresses.
     #[inline(never)]
-    fn v6_owner(&self, address: &IpAddr) -> Option<(&Arc<str>, IpNet)> {
+    fn trie_owner(&self, address: &IpAddr) -> Option<(&Arc<str>, IpNet)> {
         self.table
             .lookup(*address)
             .map(|a| (a.agency_shared(), a.prefix()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A table that could not be flattened answers through its trie, IPv4
+    /// addresses included, as the flattened one does.
+    #[test]
+    fn an_unflattened_table_answers_through_the_trie() {
+        let mut builder = AllocationTable::builder();
+        for (net, agency) in [
+            ("10.0.0.0/8", "TEN"),
+            ("10.1.0.0/16", "ONE"),
+            ("2001:db8::/32", "SIX"),
+        ] {
+            builder.insert(net.parse().unwrap(), agency).unwrap();
+        }
+        let flattened = Agencies::new(Arc::new(builder.build()));
+        let unflattened = Agencies {
+            table: Arc::clone(&flattened.table),
+            v4: None,
+        };
+        for address in [
+            "10.1.2.3",
+            "10.2.0.0",
+            "11.0.0.0",
+            "::ffff:10.1.0.9",
+            "2001:db8::1",
+        ] {
+            let address: IpAddr = address.parse().unwrap();
+            assert_eq!(
+                unflattened.owner(address),
+                flattened.owner(address),
+                "{address}"
+            );
+        }
+        let ten = unflattened.owner("10.1.2.3".parse().unwrap()).unwrap();
+        assert_eq!(
+            (&**ten.0, ten.1.to_string().as_str()),
+            ("ONE", "10.1.0.0/16")
+        );
     }
 }
