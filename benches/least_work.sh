@@ -29,13 +29,18 @@ BIN=target/release
 out="$DIR/least-work-out.csv"
 
 # cpu NAME COMMAND...: runs COMMAND, appends "NAME SECONDS" (user + system).
+# shellcheck source=support/timing.sh
+. benches/support/timing.sh
+STDERR_LOG="$DIR/stderr.log"
+
+# cpu NAME COMMAND...: prints NAME and the processor time (user + system)
+# of COMMAND, which writes $out.
 cpu() {
-    local name=$1
+    local name=$1 log="$DIR/time.log"
     shift
-    rm -f "$out"
-    sync
-    /usr/bin/time -f "%U %S" -o "$DIR/time.log" "$@" >/dev/null 2>>"$DIR/stderr.log"
-    awk -v n="$name" '{ printf "%s %.3f\n", n, $1 + $2 }' "$DIR/time.log"
+    timed "$log" "$out" "$@"
+    echo "$name $(time_field "$log" 'User time \(seconds\)') $(time_field "$log" 'System time \(seconds\)')" |
+        awk '{ printf "%s %.3f\n", $1, $2 + $3 }'
 }
 
 for _ in $(seq "$RUNS"); do

@@ -30,32 +30,19 @@ cargo build --release --locked --bin docket --example bench_data --example passt
 BIN=target/release
 THREADS=$(nproc)
 
-# measure OUTPUT COMMAND...: runs COMMAND, which writes OUTPUT; prints
-# "SECONDS MAX_RSS_KB USER_SECONDS SYSTEM_SECONDS". OUTPUT is removed and everything written before is
-# flushed to disk first, so that no run pays for another's writeback (10M
-# rows write 1.7 GB) or for replacing an old output file (ext4 flushes a
-# file renamed or truncated over an old one).
+# shellcheck source=support/timing.sh
+. benches/support/timing.sh
+STDERR_LOG="$DIR/stderr.log"
+
+# measure OUTPUT COMMAND...: runs COMMAND, which writes OUTPUT (see
+# `timed`); prints "SECONDS MAX_RSS_KB USER_SECONDS SYSTEM_SECONDS".
 measure() {
-    rm -f "$1" "$DIR/rejects.csv"
+    local output=$1 log="$DIR/time.log"
     shift
-    sync
-    local log="$DIR/time.log"
-    if [ -x /usr/bin/time ]; then
-        /usr/bin/time -v -o "$log" "$@" 2>>"$DIR/stderr.log" >/dev/null
-        local wall rss user sys
-        wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" |
-            awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
-        rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
-        user=$(awk -F': ' '/User time \(seconds\)/ {print $2}' "$log")
-        sys=$(awk -F': ' '/System time \(seconds\)/ {print $2}' "$log")
-        echo "$wall $rss $user $sys"
-    else
-        local start end
-        start=$(date +%s.%N)
-        "$@" 2>>"$DIR/stderr.log" >/dev/null
-        end=$(date +%s.%N)
-        echo "$(echo "$end - $start" | bc) 0 0 0"
-    fi
+    rm -f "$DIR/rejects.csv"
+    timed "$log" "$output" "$@"
+    echo "$(wall_seconds "$log") $(time_field "$log" 'Maximum resident set size \(kbytes\)')" \
+        "$(time_field "$log" 'User time \(seconds\)') $(time_field "$log" 'System time \(seconds\)')"
 }
 
 table="$DIR/allocations-$PREFIXES.csv"
