@@ -16,7 +16,7 @@ use chrono_tz::Tz;
 
 use super::cells::CellEscaping;
 use super::classification::{UNALLOCATED, write_flag};
-use super::csv_row::push_cell;
+use super::csv_row::{push_cell, push_cell_and};
 use super::encoded::{Encoded, Memo, Runs};
 use super::local_time::LocalClock;
 use crate::classify::{Classification, Classifier, Declared, Flag};
@@ -75,10 +75,9 @@ struct Work {
     /// Text of a cell being written (an origin, a number, the flags).
     scratch: String,
     /// Agencies met and their cells: there are few, and each record's is a
-    /// shared text of the allocation table.
-    agencies: Vec<(Option<Arc<str>>, Encoded)>,
-    /// The bytes of an agency's cell being encoded.
-    agency_cell: Vec<u8>,
+    /// shared text of the allocation table (held, so that its address
+    /// stands for it while it is cached).
+    agencies: Memo<Option<Arc<str>>>,
     /// Flags met and their cells (and the end of the row): a few lists of
     /// flags make most rows' flags, and writing their lines costs hundreds
     /// of instructions. A slot holds the flags of its cell, so a cell is
@@ -122,9 +121,6 @@ fn push_flags(
     push_cell(out, scratch, escaping);
     out.push(b'\n');
 }
-
-/// Agencies [`Work::agencies`] holds, a power of two.
-const AGENCY_SLOTS: usize = 64;
 
 /// A field that the CSV row shows, found once.
 struct Shown {
@@ -307,8 +303,7 @@ impl CsvRows {
                 tz: ruleset.meta.timezone.value,
                 clock: LocalClock::default(),
                 scratch: String::new(),
-                agencies: vec![(None, Encoded::default()); AGENCY_SLOTS],
-                agency_cell: Vec::new(),
+                agencies: Memo::default(),
                 flag_cells: Memo::default(),
             },
         }
@@ -371,10 +366,12 @@ impl CsvRows {
             }),
             None => cells.push_decision(out, ruleset, outcome),
         }
-        if let Some(d) = &outcome.due {
-            work.clock.push_cell(out, d.at, d.tz, cells.escaping);
+        match &outcome.due {
+            Some(d) => work
+                .clock
+                .push_cell_and_comma(out, d.at, d.tz, cells.escaping),
+            None => out.push(b','),
         }
-        out.push(b',');
         match outcome.flags.as_slice() {
             [] => cells.no_flags.push(out),
             [Flag::Unallocated] => cells.unallocated.push(out),
@@ -385,23 +382,21 @@ impl CsvRows {
 
 impl Work {
     /// Appends an agency and a comma, encoded once for each shared text
-    /// met (the text is held, so its address stands for it while it is
-    /// cached; a slot's cell is re-encoded when another text takes it).
-    #[inline]
+    /// met, through [`Self::agencies`]. Its sets of two slots matter: with
+    /// a slot for each of 64 addresses, two of the dozen agencies of the
+    /// usda table took one slot, and one row in eight encoded its agency
+    /// again.
+    #[inline(always)]
     fn agency(&mut self, out: &mut Vec<u8>, agency: &Arc<str>) {
-        let index = (Arc::as_ptr(agency).cast::<u8>() as usize >> 4) & (AGENCY_SLOTS - 1);
-        let Some((held, cell)) = self.agencies.get_mut(index) else {
-            push_cell(out, agency, self.escaping);
-            return out.push(b',');
-        };
-        if !held.as_ref().is_some_and(|h| Arc::ptr_eq(h, agency)) {
-            self.agency_cell.clear();
-            push_cell(&mut self.agency_cell, agency, self.escaping);
-            self.agency_cell.push(b',');
-            *cell = Encoded::new(&self.agency_cell);
-            *held = Some(Arc::clone(agency));
-        }
-        cell.push(out);
+        let escaping = self.escaping;
+        let address = Arc::as_ptr(agency).cast::<u8>() as usize as u64;
+        self.agencies.push(
+            out,
+            address >> 4,
+            |held| held.as_ref().is_some_and(|h| Arc::ptr_eq(h, agency)),
+            |held| *held = Some(Arc::clone(agency)),
+            |out| push_cell_and(out, agency, escaping, b','),
+        );
     }
 
     /// Appends where a record without an id is (`FILE:LINE`) and a comma.
@@ -448,14 +443,18 @@ impl Work {
     fn value(&mut self, out: &mut Vec<u8>, ruleset: &Ruleset, shown: &Shown, value: &Value) {
         let escaping = self.escaping;
         match value {
-            Value::Str(s) => push_cell(out, s, escaping),
-            Value::Enum(i) if shown.enumeration => {
-                return shown.push_code(out, ruleset, *i, escaping);
+            Value::Str(s) => push_cell_and(out, s, escaping, b','),
+            Value::Enum(i) if shown.enumeration => shown.push_code(out, ruleset, *i, escaping),
+            Value::Time(t) => {
+                let tz = self.tz;
+                self.clock
+                    .push_cell_and_comma(out, t.to_utc(), tz, escaping);
             }
-            Value::Time(t) => self.clock.push_cell(out, t.to_utc(), self.tz, escaping),
-            value => self.display(out, value),
+            value => {
+                self.display(out, value);
+                out.push(b',');
+            }
         }
-        out.push(b',');
     }
 
     /// Appends a value as its `Display` text.

@@ -72,6 +72,58 @@ pub fn push_cell(out: &mut Vec<u8>, cell: &str, escaping: CellEscaping) {
     }
 }
 
+/// Appends one cell, through `escaping`, then `end` (the delimiter or line
+/// break after it): [`push_cell`] and a push of `end`, the bytes checked
+/// by `short_cells_are_push_cell_and_the_end` in the tests.
+///
+/// A cell under 16 bytes (an id, a code, a short or empty signature: most
+/// of those of the row the hot path writes) is read as at most two
+/// overlapping words, checked as those words, and appended with its end as
+/// one fixed-size block cut back to its length, as [`super::encoded`] does:
+/// a copy of a slice of any length is a call to `memcpy`, and with the
+/// scan and the push of `end` it cost about a hundred instructions.
+#[inline(always)]
+pub fn push_cell_and(out: &mut Vec<u8>, cell: &str, escaping: CellEscaping, end: u8) {
+    let bytes = cell.as_bytes();
+    let len = bytes.len();
+    if len < 16 && !escaping.guards(cell) {
+        if let Some(block) = short_block(bytes, end) {
+            let start = out.len();
+            out.extend_from_slice(&block.to_le_bytes());
+            out.truncate(start + len + 1);
+            return;
+        }
+    }
+    push_cell(out, cell, escaping);
+    out.push(end);
+}
+
+/// The bytes of a cell under 16 bytes long that needs no quotes, then
+/// `end`, as the low bytes of a number (zeros after them); `None` when the
+/// cell needs quotes or is longer. From eight bytes up the cell is read as
+/// its first and its last eight, which overlap (their common bytes are the
+/// same, so or-ing them in place gives the cell); a shorter one byte by
+/// byte.
+#[inline(always)]
+fn short_block(bytes: &[u8], end: u8) -> Option<u128> {
+    let len = bytes.len();
+    let (head, tail) = match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+        (Some(head), Some(tail)) => (u64::from_le_bytes(*head), u64::from_le_bytes(*tail)),
+        _ => {
+            let word = bytes.iter().rev().fold(0, |w, b| w << 8 | u64::from(*b));
+            (word, word)
+        }
+    };
+    if len >= 16 || word_needs_quotes(head) || word_needs_quotes(tail) {
+        return None;
+    }
+    // The tail's first byte is the cell's `len - 8`th (for a short cell,
+    // the word is the whole cell at 0).
+    let shift = 8 * len.saturating_sub(8) as u32;
+    let cell = u128::from(head) | u128::from(tail) << shift;
+    Some(cell | u128::from(end) << (8 * len as u32))
+}
+
 /// [`push_cell`] for a cell that is quoted or guarded.
 #[cold]
 #[inline(never)]
@@ -184,6 +236,39 @@ mod tests {
         }
     }
 
+    #[test]
+    fn short_cells_are_push_cell_and_the_end() {
+        // Every length to 20 around the fast path's limit, with each
+        // special at each position, and formula starts.
+        let specials = [b',', b'"', b'\n', b'\r', b'=', b'-', b'\t', b'x', 0, 0xc3];
+        for len in 0..20 {
+            for at in 0..len.max(1) {
+                for special in specials {
+                    let mut bytes: Vec<u8> = (0..len).map(|i| b'a' + i as u8).collect();
+                    if let Some(b) = bytes.get_mut(at) {
+                        *b = special;
+                    }
+                    if special == 0xc3 {
+                        // Keep the text valid: a two-byte character.
+                        bytes.truncate(at);
+                        bytes.extend_from_slice("é".as_bytes());
+                    }
+                    let cell = String::from_utf8(bytes).expect("text");
+                    for escaping in [CellEscaping::Neutralise, CellEscaping::Raw] {
+                        for end in [b',', b'\n'] {
+                            let mut fast = b"x,".to_vec();
+                            push_cell_and(&mut fast, &cell, escaping, end);
+                            let mut whole = b"x,".to_vec();
+                            push_cell(&mut whole, &cell, escaping);
+                            whole.push(end);
+                            assert_eq!(fast, whole, "{cell:?} {escaping:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Cells of the bytes that matter to the encoding (delimiters, quotes,
     /// line breaks, formula starts, digits, a point), any other character,
     /// and runs long enough to cross the scan's eight-byte words.
@@ -222,6 +307,20 @@ mod tests {
                 String::from_utf8_lossy(&out),
                 String::from_utf8_lossy(&expected)
             );
+        }
+
+        #[test]
+        fn any_cell_and_its_end_are_push_cell_and_the_end(
+            cell in cell(),
+            raw in proptest::bool::ANY,
+        ) {
+            let escaping = CellEscaping::from_raw_flag(raw);
+            let mut fast = Vec::new();
+            push_cell_and(&mut fast, &cell, escaping, b',');
+            let mut whole = Vec::new();
+            push_cell(&mut whole, &cell, escaping);
+            whole.push(b',');
+            proptest::prop_assert_eq!(fast, whole);
         }
     }
 }

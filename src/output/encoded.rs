@@ -7,6 +7,8 @@
 //! length known when compiling is a few vector moves. So a short text is
 //! kept in a fixed block, the whole block is appended and the buffer cut
 //! back to the text's length: the bytes past it are written and dropped.
+//! A longer text (many rows' flags, some runs of cells) is kept in several
+//! such blocks, appended one after another.
 
 /// Bytes a short text's block holds: most ids, codes and citations with
 /// their delimiters fit.
@@ -22,8 +24,13 @@ pub enum Encoded {
         /// How many bytes of the block are the text.
         len: u8,
     },
-    /// Longer bytes, appended by a copy of their length.
-    Long(Box<[u8]>),
+    /// Longer bytes: the first `len` of the blocks, one after another.
+    Long {
+        /// The bytes, then zeros to the end of the last block.
+        blocks: Box<[[u8; BLOCK]]>,
+        /// How many bytes of the blocks are the text.
+        len: usize,
+    },
 }
 
 impl Default for Encoded {
@@ -41,7 +48,10 @@ impl Encoded {
                 head.copy_from_slice(bytes);
                 Encoded::Short { block, len }
             }
-            _ => Encoded::Long(bytes.into()),
+            _ => Encoded::Long {
+                blocks: bytes.chunks(BLOCK).map(block_of).collect(),
+                len: bytes.len(),
+            },
         }
     }
 
@@ -50,7 +60,7 @@ impl Encoded {
     pub fn bytes(&self) -> &[u8] {
         match self {
             Encoded::Short { block, len } => block.get(..usize::from(*len)).unwrap_or_default(),
-            Encoded::Long(bytes) => bytes,
+            Encoded::Long { blocks, len } => blocks.as_flattened().get(..*len).unwrap_or_default(),
         }
     }
 
@@ -63,9 +73,24 @@ impl Encoded {
                 out.extend_from_slice(block);
                 out.truncate(end);
             }
-            Encoded::Long(bytes) => out.extend_from_slice(bytes),
+            Encoded::Long { blocks, len } => {
+                let end = out.len() + len;
+                for block in blocks {
+                    out.extend_from_slice(block);
+                }
+                out.truncate(end);
+            }
         }
     }
+}
+
+/// `bytes` (at most [`BLOCK`]) at the start of a block of zeros.
+fn block_of(bytes: &[u8]) -> [u8; BLOCK] {
+    let mut block = [0; BLOCK];
+    if let Some(head) = block.get_mut(..bytes.len()) {
+        head.copy_from_slice(bytes);
+    }
+    block
 }
 
 /// Sets of two slots a [`Memo`] has, a power of two.
@@ -116,19 +141,47 @@ impl<K> Memo<K> {
         else {
             return encode(out);
         };
-        if holds(key) {
-            return bytes.push(out);
-        }
-        if holds(other) {
-            return other_bytes.push(out);
-        }
+        // One place appends, whichever slot holds the bytes: the copy of a
+        // block is then inlined (with one place per slot, the compiler
+        // called a copy of the block's length instead).
+        let held: &Encoded = if holds(key) {
+            bytes
+        } else if holds(other) {
+            other_bytes
+        } else {
+            Self::fill(
+                key,
+                bytes,
+                other,
+                other_bytes,
+                &mut self.scratch,
+                store,
+                encode,
+            )
+        };
+        held.push(out);
+    }
+
+    /// Encodes the values of a miss into the first slot of a set, after
+    /// moving the bytes it held to the second: out of the way of the hits.
+    #[cold]
+    #[inline(never)]
+    fn fill<'s>(
+        key: &mut K,
+        bytes: &'s mut Encoded,
+        other: &mut K,
+        other_bytes: &mut Encoded,
+        scratch: &mut Vec<u8>,
+        store: impl FnOnce(&mut K),
+        encode: impl FnOnce(&mut Vec<u8>),
+    ) -> &'s Encoded {
         std::mem::swap(key, other);
         std::mem::swap(bytes, other_bytes);
-        self.scratch.clear();
-        encode(&mut self.scratch);
-        *bytes = Encoded::new(&self.scratch);
+        scratch.clear();
+        encode(scratch);
+        *bytes = Encoded::new(scratch);
         store(key);
-        bytes.push(out);
+        bytes
     }
 }
 
@@ -167,7 +220,7 @@ mod tests {
 
     #[test]
     fn appends_exactly_the_bytes_short_or_long() {
-        for len in [0, 1, 7, 8, 63, 64, 65, 200, 300] {
+        for len in [0, 1, 7, 8, 63, 64, 65, 127, 128, 129, 200, 300] {
             let bytes: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
             let encoded = Encoded::new(&bytes);
             assert_eq!(encoded.bytes(), bytes.as_slice());

@@ -30,8 +30,8 @@ const TEXT: usize = 25;
 /// Where `HH:MM:SS` is in a local time's text.
 const TIME_AT: usize = 11;
 
-/// A local time's text in a block a little longer, copied whole (see
-/// [`super::encoded`]).
+/// A local time's text and the comma after it in a block a little longer,
+/// copied whole (see [`super::encoded`]).
 type Block = [u8; 32];
 
 /// One cached UTC day of a zone.
@@ -53,7 +53,7 @@ struct DayText {
     offset: i32,
     /// The text of midnight of the local dates of the day before, the day
     /// itself and the day after (an offset moves some of the day's local
-    /// times into one of them), at the offset.
+    /// times into one of them), at the offset, and a comma.
     midnights: [Block; 3],
     /// The second of the UTC day last written and the digits of its local
     /// time of day (a second of no day at first): due times are mostly the
@@ -72,6 +72,7 @@ impl DayText {
             let text = timestamp::join_local(date, *b"00:00:00", suffix);
             let mut block = [0; 32];
             block.get_mut(..TEXT)?.copy_from_slice(&text);
+            *block.get_mut(TEXT)? = b',';
             Some(block)
         };
         Some(DayText {
@@ -81,9 +82,9 @@ impl DayText {
         })
     }
 
-    /// Appends the local time `second` seconds into the UTC day: the text
-    /// of its local midnight, then its time of day written over the
-    /// midnight's in `out`. The digits are stored after the copy, never
+    /// Appends the local time `second` seconds into the UTC day and a
+    /// comma: the text of its local midnight, then its time of day written
+    /// over the midnight's in `out`. The digits are stored after the copy, never
     /// into bytes about to be copied: a copy that reads bytes just written
     /// in part waits for the writes to reach the cache.
     #[inline(always)]
@@ -104,7 +105,7 @@ impl DayText {
         let start = out.len();
         out.extend_from_slice(midnight);
         // Digits first, and no delimiter, quote or line break.
-        out.truncate(start + TEXT);
+        out.truncate(start + TEXT + 1);
         let at = start + TIME_AT;
         if let Some(digits) = out.get_mut(at..at + 8) {
             digits.copy_from_slice(&self.last.1);
@@ -127,6 +128,7 @@ fn pair(n: u32) -> [u8; 2] {
 
 /// `HH:MM:SS` of `second` (under a day): the text of
 /// [`timestamp::time_text`], from a table of digit pairs.
+#[inline(always)]
 fn time_of_day(second: u32) -> [u8; 8] {
     let (hour, second_of_hour) = (second / 3600, second % 3600);
     let [h0, h1] = pair(hour);
@@ -181,9 +183,11 @@ impl LocalClock {
     /// Appends `at` in `tz` as a CSV cell: `%Y-%m-%dT%H:%M:%S%:z` (seconds
     /// truncated), the text of [`timestamp::write_local`], through
     /// `escaping` (which only a time chrono writes can need: a year before
-    /// 0 begins with `-`).
+    /// 0 begins with `-`), then the comma after it (every local time of a
+    /// row is followed by one, and the cached text holds it, so appending
+    /// it costs nothing).
     #[inline(always)]
-    pub fn push_cell(
+    pub fn push_cell_and_comma(
         &mut self,
         out: &mut Vec<u8>,
         at: DateTime<Utc>,
@@ -212,8 +216,8 @@ impl LocalClock {
         slot.text.as_mut()
     }
 
-    /// [`Self::push_cell`] for a day with a change of offset, a leap second
-    /// or a time without a fast text.
+    /// [`Self::push_cell_and_comma`] for a day with a change of offset, a
+    /// leap second or a time without a fast text.
     #[cold]
     #[inline(never)]
     fn push_exact(&mut self, out: &mut Vec<u8>, at: DateTime<Utc>, tz: Tz, escaping: CellEscaping) {
@@ -229,6 +233,7 @@ impl LocalClock {
                 csv_row::push_cell(out, &self.scratch, escaping);
             }
         }
+        out.push(b',');
     }
 }
 
@@ -236,10 +241,10 @@ impl LocalClock {
 mod tests {
     use super::*;
 
+    /// Chrono's text of `at` in `tz`, and the comma the clock appends.
     fn by_chrono(at: DateTime<Utc>, tz: Tz) -> String {
-        at.with_timezone(&tz)
-            .format("%Y-%m-%dT%H:%M:%S%:z")
-            .to_string()
+        let text = at.with_timezone(&tz).format("%Y-%m-%dT%H:%M:%S%:z");
+        format!("{text},")
     }
 
     fn instant(text: &str) -> DateTime<Utc> {
@@ -259,7 +264,7 @@ mod tests {
             for zone in zones {
                 let tz: Tz = zone.parse().expect("a zone");
                 out.clear();
-                clock.push_cell(&mut out, at, tz, CellEscaping::Raw);
+                clock.push_cell_and_comma(&mut out, at, tz, CellEscaping::Raw);
                 assert_eq!(
                     String::from_utf8_lossy(&out),
                     by_chrono(at, tz),
@@ -330,7 +335,7 @@ mod tests {
             for zone in ["UTC", "America/New_York", "Asia/Tokyo"] {
                 let tz: Tz = zone.parse().expect("a zone");
                 let mut out = Vec::new();
-                clock.push_cell(&mut out, instant(text), tz, CellEscaping::Raw);
+                clock.push_cell_and_comma(&mut out, instant(text), tz, CellEscaping::Raw);
                 assert_eq!(String::from_utf8_lossy(&out), by_chrono(instant(text), tz));
             }
         }
@@ -354,7 +359,7 @@ mod tests {
             let tz: Tz = zone.parse().expect("a zone");
             for text in texts {
                 let mut out = Vec::new();
-                clock.push_cell(&mut out, instant(text), tz, CellEscaping::Raw);
+                clock.push_cell_and_comma(&mut out, instant(text), tz, CellEscaping::Raw);
                 assert_eq!(String::from_utf8_lossy(&out), by_chrono(instant(text), tz));
             }
         }
@@ -376,9 +381,10 @@ mod tests {
         let tz: Tz = "America/New_York".parse().expect("a zone");
         let leap = instant("2016-12-31T23:59:60Z");
         let mut out = Vec::new();
-        LocalClock::default().push_cell(&mut out, leap, tz, CellEscaping::Raw);
+        LocalClock::default().push_cell_and_comma(&mut out, leap, tz, CellEscaping::Raw);
         let mut expected = String::new();
         timestamp::write_local(&mut expected, leap, tz);
+        expected.push(',');
         assert_eq!(String::from_utf8_lossy(&out), expected);
     }
 }
