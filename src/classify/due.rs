@@ -222,6 +222,17 @@ fn working_days(
 mod tests {
     use super::*;
 
+    /// Two years of consecutive UTC dates take distinct slots, so the
+    /// cache holds a window for each of them.
+    #[test]
+    fn two_years_of_dates_take_distinct_slots() {
+        let first = NaiveDate::from_ymd_opt(2027, 1, 1).expect("a date");
+        let slots: std::collections::HashSet<usize> =
+            first.iter_days().take(365 + 366).map(slot_of).collect();
+        assert_eq!(slots.len(), 365 + 366);
+        assert!(slots.iter().all(|s| *s < SLOTS));
+    }
+
     /// A slot fills one cache line.
     #[test]
     fn a_slot_is_one_cache_line() {

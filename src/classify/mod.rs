@@ -364,12 +364,11 @@ impl<'r> Classifier<'r> {
                 .and_then(|agencies| agencies.lookup(&self.ip_fields, record))
         };
         if let (Some(field), false) = (self.agency_field, stated) {
-            record.set(
-                field,
-                agency
-                    .as_ref()
-                    .map(|a| Value::Str(Arc::clone(a.agency).into())),
-            );
+            // Shared into the record without counting it again each row.
+            match &agency {
+                Some(a) => record.set_shared_text(field, a.agency),
+                None => record.set(field, None),
+            }
         }
         if agency.is_none()
             && !stated
