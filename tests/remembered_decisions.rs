@@ -116,6 +116,49 @@ fn a_scratch_shared_by_two_classifiers_gives_what_deciding_afresh_gives() {
     }
 }
 
+/// Classifying without the lists of matching criteria and fired triggers
+/// (as a CSV batch does) gives the classification `classify_with` gives,
+/// but those lists, and the same record, remembering decisions or not.
+#[test]
+fn unlisted_classifications_are_listed_ones_without_the_lists() {
+    let allocations = AllocationTable::from_path(&repo().join("rules/usda/allocations.csv"))
+        .expect("the allocation table loads");
+    let allocations = Some(Arc::new(allocations));
+    for (dir, seed) in [("rules/usda", 0x0bad_5eed_u64), ("rules/doc", 0xfeed_f00d)] {
+        let ruleset = docket::ruleset::load(&repo().join(dir)).expect("the ruleset loads");
+        let pools = pools(&ruleset);
+        let remembering = Classifier::new(&ruleset, allocations.clone());
+        let afresh = Classifier::new(&ruleset, allocations.clone()).without_memo();
+        for classifier in [&remembering, &afresh] {
+            let mut rng = Rng(seed);
+            let mut earlier = Vec::new();
+            let (mut listed_scratch, mut unlisted_scratch) = (Scratch::new(), Scratch::new());
+            let (mut listed, mut unlisted) = (Classification::default(), Classification::default());
+            for n in 0..5_000 {
+                let record = next_record(&ruleset, &pools, &mut rng, &mut earlier);
+                let (mut a, mut b) = (record.clone(), record);
+                let id = format!("gen:{n}");
+                classifier.classify_with(&mut a, &id, &mut listed, &mut listed_scratch);
+                classifier.classify_unlisted(&mut b, &id, &mut unlisted, &mut unlisted_scratch);
+                assert!(unlisted.matched.is_empty() && unlisted.fired.is_empty());
+                let mut expected = listed.clone();
+                expected.matched.clear();
+                expected.fired.clear();
+                assert_eq!(
+                    format!("{unlisted:?}"),
+                    format!("{expected:?}"),
+                    "{dir}: record {n}: {b:?}"
+                );
+                assert_eq!(
+                    format!("{a:?}"),
+                    format!("{b:?}"),
+                    "{dir}: record {n} after"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn remembered_usda_decisions_are_those_made_afresh() {
     compare("rules/usda", 20_000, 0x51_7cc1_b727_220a, true);

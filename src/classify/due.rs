@@ -11,7 +11,7 @@
 //! line). Other windows are plain arithmetic on the start
 //! instant.
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Timelike, Utc};
 use chrono_tz::Tz;
 
 use super::slots::Slots;
@@ -79,8 +79,8 @@ pub type Cache = Slots<UtcDay, SLOTS>;
 #[derive(Clone, Copy)]
 #[repr(align(64))]
 pub struct UtcDay {
-    /// Days since 1970-01-01.
-    day: i64,
+    /// The UTC date.
+    date: NaiveDate,
     /// The zone's offset throughout the day, if it is the same all day:
     /// what [`offset_at`] answers for every instant of it.
     offset: Option<i32>,
@@ -92,8 +92,22 @@ pub struct UtcDay {
     ends: [Option<DateTime<Utc>>; 3],
 }
 
-/// Cache slots: UTC days, so a little over two years.
+/// Cache slots: UTC days, so two years (see [`slot_of`]).
 const SLOTS: usize = 1024;
+
+/// Days from 0001-01-01 (day 1 of the common era) to 1970-01-01.
+const UNIX_EPOCH_FROM_CE: i64 = 719_163;
+
+/// The slot of a UTC date: its day of the year, in one half of the table
+/// for even years and in the other for odd ones. Read from the date as it
+/// is held (year and ordinal), without counting the days since the epoch
+/// that a hit does not need.
+#[inline]
+fn slot_of(date: NaiveDate) -> usize {
+    const HALF: usize = SLOTS / 2;
+    let odd_year = usize::from(date.year() % 2 != 0);
+    odd_year * HALF + date.ordinal0() as usize % HALF
+}
 
 /// The due time of a record at `level`: `Ok(None)` if the level has no
 /// window, `Err(field)` if the window's start field is absent (or so far
@@ -163,12 +177,13 @@ fn working_days(
     start: DateTime<Utc>,
     amount: u32,
 ) -> Option<DateTime<Utc>> {
-    let seconds = start.timestamp();
-    let utc_day = seconds.div_euclid(86_400);
-    let slot = cache.slot_mut(utc_day.rem_euclid(SLOTS as i64) as usize)?;
-    if !matches!(slot, Some(d) if d.day == utc_day) {
+    let utc = start.naive_utc();
+    let date = utc.date();
+    let slot = cache.slot_mut(slot_of(date))?;
+    if !matches!(slot, Some(d) if d.date == date) {
+        let utc_day = i64::from(date.num_days_from_ce()) - UNIX_EPOCH_FROM_CE;
         *slot = Some(UtcDay {
-            day: utc_day,
+            date,
             offset: cached_uniform_utc_day(calendar.tz(), utc_day),
             amount,
             ends: [None; 3],
@@ -179,13 +194,14 @@ fn working_days(
         entry.amount = amount;
         entry.ends = [None; 3];
     }
-    // The local date, as whole days since the epoch: integer arithmetic
-    // on the instant and its offset, no calendar dates.
+    // The local date, as whole days after the UTC date (-1, 0 or 1):
+    // integer arithmetic on the time of day and the offset, no calendar
+    // dates.
     let offset = entry
         .offset
-        .unwrap_or_else(|| offset_at(calendar.tz(), start.naive_utc()));
-    let day = seconds.saturating_add(i64::from(offset)).div_euclid(86_400);
-    let end = usize::try_from(day - utc_day + 1)
+        .unwrap_or_else(|| offset_at(calendar.tz(), utc));
+    let local = i64::from(utc.time().num_seconds_from_midnight()) + i64::from(offset);
+    let end = usize::try_from(local.div_euclid(86_400) + 1)
         .ok()
         .and_then(|i| entry.ends.get_mut(i));
     if let Some(Some(at)) = end.as_deref() {
@@ -205,6 +221,17 @@ fn working_days(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two years of consecutive UTC dates take distinct slots, so the
+    /// cache holds a window for each of them.
+    #[test]
+    fn two_years_of_dates_take_distinct_slots() {
+        let first = NaiveDate::from_ymd_opt(2027, 1, 1).expect("a date");
+        let slots: std::collections::HashSet<usize> =
+            first.iter_days().take(365 + 366).map(slot_of).collect();
+        assert_eq!(slots.len(), 365 + 366);
+        assert!(slots.iter().all(|s| *s < SLOTS));
+    }
 
     /// A slot fills one cache line.
     #[test]

@@ -11,7 +11,7 @@
 
 use super::decision_key::{DecisionKey, Key};
 use super::slots::Slots;
-use super::{Classification, Decision, Flag};
+use super::{Classification, Decision, Flag, Lists};
 use crate::record::Record;
 use crate::ruleset::model::TriggerId;
 
@@ -51,18 +51,21 @@ impl Memo {
     }
 
     /// The decision `table` remembers for `key`, if any, putting its
-    /// matching criteria, fired triggers and flags in `out` as deciding
-    /// afresh would.
+    /// flags in `out` as deciding afresh would, and its matching criteria
+    /// and fired triggers unless `lists` says to skip them.
     pub fn recall(
         &self,
         table: &Table,
         key: Key,
         out: &mut Classification<'_>,
+        lists: Lists,
     ) -> Option<Decision> {
         let r = table.get(slot(key))?;
         (r.key == key).then(|| {
-            append(&mut out.matched, &r.matched);
-            append(&mut out.fired, &r.fired);
+            if lists == Lists::Kept {
+                append(&mut out.matched, &r.matched);
+                append(&mut out.fired, &r.fired);
+            }
             // Most decisions raise no flag: skip the cloning loop.
             if !r.flags.is_empty() {
                 out.flags.extend(r.flags.iter().cloned());

@@ -148,6 +148,28 @@ struct Decision {
     trigger: Option<TriggerId>,
 }
 
+/// Whether a classification gets its lists of matching criteria and fired
+/// triggers (see [`Classifier::classify_unlisted`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lists {
+    /// Every matching criterion and fired trigger, in ruleset order.
+    Kept,
+    /// None: the caller reads only the deciding ones.
+    Skipped,
+}
+
+impl Lists {
+    /// Empties the lists of `out` if the caller does not read them (they
+    /// were needed to decide).
+    #[inline(always)]
+    fn drop_unread(self, out: &mut Classification<'_>) {
+        if self == Lists::Skipped {
+            out.matched.clear();
+            out.fired.clear();
+        }
+    }
+}
+
 /// A ruleset ready to classify records, with its allocation table and
 /// calendar. Cheap to share between threads.
 pub struct Classifier<'r> {
@@ -349,6 +371,35 @@ impl<'r> Classifier<'r> {
         out: &mut Classification<'c>,
         scratch: &mut Scratch,
     ) {
+        self.classify_listing(record, fallback_id, out, scratch, Lists::Kept);
+    }
+
+    /// [`classify_with`](Self::classify_with) for a caller that does not
+    /// read every matching criterion and fired trigger: `out.matched` and
+    /// `out.fired` are left empty, the rest is the same. A remembered
+    /// decision's lists are then not copied, for each record, into a
+    /// classification that a CSV batch, which shows only the deciding rule
+    /// and trigger, would not read.
+    pub fn classify_unlisted<'c, D: std::fmt::Display + ?Sized>(
+        &'c self,
+        record: &mut Record,
+        fallback_id: &D,
+        out: &mut Classification<'c>,
+        scratch: &mut Scratch,
+    ) {
+        self.classify_listing(record, fallback_id, out, scratch, Lists::Skipped);
+    }
+
+    /// [`classify_with`](Self::classify_with), the lists kept or not.
+    #[inline(always)]
+    fn classify_listing<'c, D: std::fmt::Display + ?Sized>(
+        &'c self,
+        record: &mut Record,
+        fallback_id: &D,
+        out: &mut Classification<'c>,
+        scratch: &mut Scratch,
+        lists: Lists,
+    ) {
         scratch.bind(self.id);
         out.matched.clear();
         out.fired.clear();
@@ -364,12 +415,11 @@ impl<'r> Classifier<'r> {
                 .and_then(|agencies| agencies.lookup(&self.ip_fields, record))
         };
         if let (Some(field), false) = (self.agency_field, stated) {
-            record.set(
-                field,
-                agency
-                    .as_ref()
-                    .map(|a| Value::Str(Arc::clone(a.agency).into())),
-            );
+            // Shared into the record without counting it again each row.
+            match &agency {
+                Some(a) => record.set_shared_text(field, a.agency),
+                None => record.set(field, None),
+            }
         }
         if agency.is_none()
             && !stated
@@ -384,7 +434,7 @@ impl<'r> Classifier<'r> {
             rule,
             declared,
             trigger,
-        } = self.decide(record, out, &mut scratch.memo);
+        } = self.decide(record, out, &mut scratch.memo, lists);
         let flags = &mut out.flags;
         let incident_number = match (declared, trigger) {
             (Declared::Yes, Some(t)) => {
@@ -416,27 +466,32 @@ impl<'r> Classifier<'r> {
     }
 
     /// The record's decision, remembered in `table` or made afresh; `out`
-    /// receives its matching criteria, fired triggers and flags.
+    /// receives its flags, and its matching criteria and fired triggers
+    /// unless `lists` says to skip them.
     fn decide(
         &self,
         record: &mut Record,
         out: &mut Classification<'_>,
         table: &mut memo::Table,
+        lists: Lists,
     ) -> Decision {
         let Some((memo, key)) = self
             .memo
             .as_ref()
             .and_then(|memo| Some((memo, memo.key(record)?)))
         else {
-            return self.decide_afresh(record, out);
+            let decision = self.decide_afresh(record, out);
+            lists.drop_unread(out);
+            return decision;
         };
-        if let Some(decision) = memo.recall(table, key, out) {
+        if let Some(decision) = memo.recall(table, key, out, lists) {
             self.set_level(record, decision.level);
             return decision;
         }
         let flags_from = out.flags.len();
         let decision = self.decide_afresh(record, out);
         memo.remember(table, key, decision, out, flags_from);
+        lists.drop_unread(out);
         decision
     }
 

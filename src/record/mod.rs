@@ -2,6 +2,7 @@
 
 mod fixed_dates;
 mod ipv4;
+mod parked;
 mod text;
 pub mod timestamp;
 mod value;
@@ -13,6 +14,8 @@ pub use value::{
     Value, ValueError, format_number, parse_bool, parse_ip, parse_money, parse_timestamp,
     parse_value, trim, trim_ascii, trim_ascii_bytes,
 };
+
+use std::sync::Arc;
 
 use crate::ruleset::model::{FieldDef, FieldId};
 
@@ -35,6 +38,9 @@ pub struct Record {
     filled: Vec<usize>,
     /// The same fields as bits (see [`filled_bits`](Self::filled_bits)).
     filled_bits: u64,
+    /// Shared texts of cleared fields, to hand out again (see
+    /// [`set_shared_text`](Self::set_shared_text)).
+    parked: parked::Parked,
 }
 
 impl std::fmt::Debug for Record {
@@ -63,6 +69,7 @@ impl Record {
             buffers: vec![String::new(); fields],
             filled: Vec::with_capacity(fields),
             filled_bits: 0,
+            parked: parked::Parked::default(),
         }
     }
 
@@ -121,10 +128,21 @@ impl Record {
             }
             Some(Value::Str(_)) => {
                 let old = std::mem::replace(slot, value);
-                keep_buffer(&mut self.buffers, i, old);
+                keep_text(&mut self.buffers, &mut self.parked, i, old);
             }
             Some(_) => *slot = value,
         }
+    }
+
+    /// Sets a field to the shared text `text`: the same value as
+    /// `set(field, Some(Value::Str(Arc::clone(text).into())))`, but a text
+    /// the record held before and cleared is moved back rather than cloned,
+    /// and so is not counted again (see `parked`): for the agency every
+    /// record is given.
+    #[inline]
+    pub fn set_shared_text(&mut self, field: FieldId, text: &Arc<str>) {
+        let text = self.parked.take_or_clone(text);
+        self.set(field, Some(Value::Str(text.into())));
     }
 
     /// Sets a field to the text `text`, copied into the buffer the record
@@ -209,12 +227,13 @@ impl Record {
             buffers,
             filled,
             filled_bits,
+            parked,
         } = self;
         for &i in filled.iter() {
             match values.get_mut(i) {
                 Some(slot @ Some(Value::Str(_))) => {
                     let old = slot.take();
-                    keep_buffer(buffers, i, old);
+                    keep_text(buffers, parked, i, old);
                 }
                 Some(slot) => *slot = None,
                 None => {}
@@ -232,11 +251,18 @@ fn bit(i: usize) -> u64 {
     1 << (i % 64)
 }
 
-/// Keeps the buffer of `old`, a value just removed from field `i`.
-fn keep_buffer(buffers: &mut [String], i: usize, old: Option<Value>) {
+/// Keeps the text of `old`, a value just removed from field `i`: its
+/// buffer for the field's next text, or its shared text parked.
+#[inline(always)]
+fn keep_text(buffers: &mut [String], parked: &mut parked::Parked, i: usize, old: Option<Value>) {
     if let Some(Value::Str(text)) = old {
-        if let (Some(buffer), Some(slot)) = (text.into_buffer(), buffers.get_mut(i)) {
-            *slot = buffer;
+        match text.into_kept() {
+            Ok(buffer) => {
+                if let Some(slot) = buffers.get_mut(i) {
+                    *slot = buffer;
+                }
+            }
+            Err(shared) => parked.park(shared),
         }
     }
 }
@@ -271,6 +297,81 @@ mod tests {
         record.clear();
         assert_eq!(record.filled_bits(), 0);
         assert_eq!(record.values.iter().filter(|v| v.is_some()).count(), 0);
+    }
+
+    /// One step of a record's life, for the property below.
+    #[derive(Clone, Debug)]
+    enum Step {
+        /// Field, index of a shared text.
+        Shared(usize, usize),
+        /// Field, text read from input.
+        Read(usize, String),
+        /// Field set to a boolean, or to nothing.
+        Other(usize, Option<bool>),
+        Clear,
+    }
+
+    fn step() -> impl proptest::strategy::Strategy<Value = Step> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (0usize..4, 0usize..5).prop_map(|(f, t)| Step::Shared(f, t)),
+            (0usize..4, "[a-z]{0,3}").prop_map(|(f, t)| Step::Read(f, t)),
+            (0usize..4, proptest::option::of(any::<bool>())).prop_map(|(f, b)| Step::Other(f, b)),
+            Just(Step::Clear),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Setting shared text through the parked texts gives the record
+        /// the same values as cloning the text in, whatever was set,
+        /// replaced or cleared before; the value is the shared text itself,
+        /// not a copy; and a dropped record leaves every text's count as it
+        /// found it.
+        #[test]
+        fn shared_text_set_through_parking_is_the_cloned_text(
+            steps in proptest::collection::vec(step(), 0..60)
+        ) {
+            // Two texts alike but distinct, as two tables' would be.
+            let pool: Vec<Arc<str>> = ["ARS", "FS", "NRCS", "FS", ""]
+                .iter()
+                .map(|&t| Arc::from(t))
+                .collect();
+            let mut parked = Record::with_fields(2);
+            let mut cloned = Record::with_fields(2);
+            for step in steps {
+                match &step {
+                    Step::Shared(f, t) => {
+                        let (field, text) = (FieldId::from_index(*f), &pool[*t]);
+                        parked.set_shared_text(field, text);
+                        cloned.set(field, Some(Value::Str(Arc::clone(text).into())));
+                        let held = match parked.get(field) {
+                            Some(Value::Str(s)) => std::ptr::eq(s.as_str(), &**text),
+                            _ => false,
+                        };
+                        proptest::prop_assert!(held, "{step:?}");
+                    }
+                    Step::Read(f, t) => {
+                        parked.set_text(FieldId::from_index(*f), t);
+                        cloned.set_text(FieldId::from_index(*f), t);
+                    }
+                    Step::Other(f, b) => {
+                        let value = b.map(Value::Bool);
+                        parked.set(FieldId::from_index(*f), value.clone());
+                        cloned.set(FieldId::from_index(*f), value);
+                    }
+                    Step::Clear => {
+                        parked.clear();
+                        cloned.clear();
+                    }
+                }
+                proptest::prop_assert_eq!(&parked, &cloned, "{:?}", step);
+                proptest::prop_assert_eq!(parked.filled_bits(), cloned.filled_bits());
+            }
+            drop((parked, cloned));
+            for text in &pool {
+                proptest::prop_assert_eq!(Arc::strong_count(text), 1);
+            }
+        }
     }
 
     #[test]

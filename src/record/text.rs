@@ -40,10 +40,20 @@ impl Text {
 
     /// The buffer of text made by [`from_buffer`](Self::from_buffer), to
     /// reuse; `None` for shared text.
+    #[cfg(test)]
     pub(super) fn into_buffer(self) -> Option<String> {
+        self.into_kept().ok()
+    }
+
+    /// What the text holds, for a record to keep when it clears the field:
+    /// the buffer of text made by [`from_buffer`](Self::from_buffer), to
+    /// reuse for the next text of the field, or the shared text, to hand
+    /// out again without touching its count (see
+    /// [`Record::set_shared_text`](super::Record::set_shared_text)).
+    pub(super) fn into_kept(self) -> Result<String, Arc<str>> {
         match self.0 {
-            Repr::Buffer(s) => Some(s),
-            Repr::Shared(_) => None,
+            Repr::Buffer(s) => Ok(s),
+            Repr::Shared(s) => Err(s),
         }
     }
 }

@@ -118,6 +118,7 @@ pub(super) fn process(
     rows.clear();
     let mut worker = Worker {
         ctx,
+        lists: rows.detailed(),
         record: Record::with_fields(ruleset.fields.len()),
         outcome: Classification::default(),
         scratch,
@@ -170,6 +171,9 @@ pub(super) fn process(
 
 struct Worker<'w, 'a, 'r> {
     ctx: &'w InputContext<'a, 'r>,
+    /// Whether the rows show every matching criterion and fired trigger
+    /// (JSON lines): if not, classifications are made without those lists.
+    lists: bool,
     record: Record,
     /// The last record's classification, its buffers reused.
     outcome: Classification<'a>,
@@ -218,7 +222,11 @@ impl Worker<'_, '_, '_> {
         // In place: the classification is a few hundred bytes, and moving
         // it out and back cost copies and a drop per record.
         let outcome = &mut self.outcome;
-        classifier.classify_with(&mut self.record, origin, outcome, self.scratch);
+        if self.lists {
+            classifier.classify_with(&mut self.record, origin, outcome, self.scratch);
+        } else {
+            classifier.classify_unlisted(&mut self.record, origin, outcome, self.scratch);
+        }
         count(self.counts, outcome);
         let per_record = outcome
             .trigger
