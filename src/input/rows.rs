@@ -198,7 +198,18 @@ impl<R: Read> CsvRows<R> {
     }
 
     /// Consumes line breaks up to the next other byte or the end of input.
+    #[inline(always)]
     fn skip_line_breaks(&mut self) -> io::Result<()> {
+        // Most rows follow a line break already consumed: nothing to skip
+        // (consuming no bytes changes nothing), and no call.
+        match self.buffer.get(self.pos..self.filled) {
+            Some([first, ..]) if *first != b'\n' && *first != b'\r' => Ok(()),
+            _ => self.skip_line_breaks_slow(),
+        }
+    }
+
+    #[inline(never)]
+    fn skip_line_breaks_slow(&mut self) -> io::Result<()> {
         loop {
             if self.pos >= self.filled && !self.refill()? {
                 return Ok(());
