@@ -1,7 +1,8 @@
 //! Reading an input a chunk of rows at a time, into buffers reused from
 //! chunk to chunk, for classifying chunks in parallel.
 //!
-//! Canonical CSV rows stay as [`CsvRow`]s (bytes, no string per cell);
+//! Canonical CSV rows stay bytes, all of a chunk's in one [`RowBlock`]
+//! (no string per cell, no buffer per row);
 //! other formats come as [`Item`]s. An input error after some rows
 //! of a chunk were read is reported by the next call, so those rows are
 //! still classified and written, as the one-record-at-a-time reader does.
@@ -11,7 +12,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::rows::CsvRow;
+use super::row_block::{RowBlock, RowRef};
 use super::table::TableReader;
 use super::{InputError, InputFormat, Item, ItemStream, ReadOptions, open_reader, stream};
 
@@ -21,21 +22,20 @@ pub struct Chunk {
     /// The header canonical CSV rows follow; `None` when the chunk holds
     /// [`items`](Self::items) instead.
     pub header: Option<Arc<[String]>>,
-    records: Vec<CsvRow>,
-    len: usize,
+    rows: RowBlock,
     /// The items of a chunk of another format (or of one unreadable CSV row).
     pub items: Vec<Item>,
 }
 
 impl Chunk {
     /// The canonical CSV rows read.
-    pub fn records(&self) -> &[CsvRow] {
-        self.records.get(..self.len).unwrap_or_default()
+    pub fn records(&self) -> impl Iterator<Item = RowRef<'_>> + '_ {
+        self.rows.iter()
     }
 
     /// How many rows (records or items) the chunk holds.
     pub fn len(&self) -> usize {
-        self.len + self.items.len()
+        self.rows.len() + self.items.len()
     }
 
     /// Whether the chunk holds nothing.
@@ -45,10 +45,15 @@ impl Chunk {
 
     fn clear(&mut self) {
         self.header = None;
-        self.len = 0;
+        self.rows.clear();
         self.items.clear();
     }
 }
+
+/// The bytes past which a chunk of canonical CSV takes no more rows, so
+/// that the offsets of its [`RowBlock`] fit a `u32` (a chunk of typical
+/// rows is a few dozen KiB; this only ever cuts one of huge rows short).
+const MAX_CHUNK_BYTES: usize = 1 << 30;
 
 /// Reads one input chunk by chunk.
 pub struct ChunkReader {
@@ -129,24 +134,12 @@ impl ChunkReader {
         match &mut self.source {
             Source::Csv(table) => {
                 chunk.header = table.header().cloned();
-                while chunk.len < max {
-                    if chunk.records.len() == chunk.len {
-                        chunk.records.push(CsvRow::default());
-                    }
-                    let step = match chunk.records.get_mut(chunk.len) {
-                        Some(record) => table.read_into(record),
-                        None => Ok(false),
-                    };
-                    match step {
-                        Ok(true) => chunk.len += 1,
-                        Ok(false) => break,
-                        Err(e) => {
-                            self.pending = Some(Err(e));
-                            break;
-                        }
-                    }
+                // A chunk's bytes stay far below what its `u32` cell ends
+                // name: a row is at most `MAX_RECORD_BYTES` and a read long.
+                if let Err(e) = table.read_rows(&mut chunk.rows, max, MAX_CHUNK_BYTES) {
+                    self.pending = Some(Err(e));
                 }
-                if chunk.len == 0 {
+                if chunk.rows.is_empty() {
                     chunk.header = None;
                     return match self.pending.take() {
                         Some(pending) => {

@@ -7,6 +7,7 @@
 
 use std::net::IpAddr;
 
+use super::row_block::RowRef;
 use super::{InputFormat, RawFields, RawRecord};
 use crate::diagnostic::suggest;
 use crate::record::timestamp::read_fixed;
@@ -79,7 +80,7 @@ pub(crate) struct RowReject {
 /// out of line, so that the loop over cells keeps its registers.
 #[cold]
 #[inline(never)]
-fn reject_row(header: &[String], row: &super::rows::CsvRow, error: CellError) -> RowReject {
+fn reject_row(header: &[String], row: RowRef<'_>, error: CellError) -> RowReject {
     use super::table::{byte_row_text, row_raw_text, row_text};
     match row_text(header, row) {
         Ok(cells) => RowReject {
@@ -218,7 +219,7 @@ impl<'r> Mapper<'r> {
         &self,
         columns: &[Option<Column<'r>>],
         header: &[String],
-        row: &super::rows::CsvRow,
+        row: RowRef<'_>,
         record: &mut Record,
     ) -> Result<(), RowReject> {
         let error = match super::table::check_width(header, row) {
@@ -446,13 +447,13 @@ mod tests {
             // must leave nothing behind.
             let mut fast = Record::with_fields(ruleset.fields.len());
             let previous = crate::input::rows::CsvRow::from_cells(previous);
-            let _ = mapper.map_row(&columns, &header, &previous, &mut fast);
+            let _ = mapper.map_row(&columns, &header, previous.as_row(), &mut fast);
             let fast = mapper
-                .map_row(&columns, &header, &row, &mut fast)
+                .map_row(&columns, &header, row.as_row(), &mut fast)
                 .map(|()| fast)
                 .map_err(|r| (r.reason, r.raw, r.is_text));
             let origin = Origin { input: "t".into(), line: 2 };
-            let general = match canonical_item(origin, &header, &row) {
+            let general = match canonical_item(origin, &header, row.as_row()) {
                 Item::Record(raw) => {
                     let mut record = Record::with_fields(ruleset.fields.len());
                     mapper

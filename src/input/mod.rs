@@ -11,6 +11,7 @@ mod detect;
 mod json;
 pub mod lines;
 pub mod mapping;
+pub mod row_block;
 pub mod rows;
 pub(crate) mod table;
 

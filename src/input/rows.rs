@@ -24,6 +24,7 @@ use std::io::{self, Read};
 use csv_core::ReadRecordResult;
 
 use super::lines::LineCount;
+use super::row_block::{RowBlock, RowRef};
 
 /// How many bytes are read at a time: the csv crate's buffer size, so that
 /// the reads (and the record length limit enforced between them, as
@@ -31,58 +32,57 @@ use super::lines::LineCount;
 const BUFFER: usize = 8 * 1024;
 
 /// One row of a canonical CSV: its cells' bytes, and the line and byte
-/// offset it starts at. Reused from row to row.
+/// offset it starts at. Reused from row to row; a chunk holds its rows in
+/// one [`RowBlock`] instead.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CsvRow {
-    /// The cells' bytes: a plain line as it was (commas included), or the
-    /// unquoted cells end to end.
-    bytes: Vec<u8>,
-    /// Where each cell lies in `bytes`.
-    cells: Vec<(usize, usize)>,
-    /// Byte offset of the row's start, as the csv crate reports it (after
-    /// the previous row, before any blank lines).
-    offset: u64,
-    /// The line the row starts on.
-    line: u64,
+    /// The one row, once read.
+    block: RowBlock,
 }
 
 impl CsvRow {
     /// A row of `cells`, for tests and tools that build rows themselves.
     pub fn from_cells<C: AsRef<[u8]>>(cells: impl IntoIterator<Item = C>) -> Self {
-        let mut row = CsvRow::default();
+        let (mut bytes, mut ends) = (Vec::new(), Vec::new());
         for cell in cells {
-            let start = row.bytes.len();
-            row.bytes.extend_from_slice(cell.as_ref());
-            row.cells.push((start, row.bytes.len()));
+            bytes.extend_from_slice(cell.as_ref());
+            ends.push(bytes.len());
         }
+        let mut row = CsvRow::default();
+        // Rows built by hand are far below the size a `u32` names.
+        let _ = row.block.push_cells(&bytes, &ends, 0, 0);
         row
+    }
+
+    /// The row, to read its cells.
+    pub fn as_row(&self) -> RowRef<'_> {
+        self.block.first().unwrap_or_default()
     }
 
     /// How many cells the row has.
     pub fn len(&self) -> usize {
-        self.cells.len()
+        self.as_row().len()
     }
 
     /// Whether the row has no cells.
     pub fn is_empty(&self) -> bool {
-        self.cells.is_empty()
+        self.as_row().is_empty()
     }
 
     /// The cells, in order.
     pub fn iter(&self) -> impl Iterator<Item = &[u8]> + '_ {
-        self.cells
-            .iter()
-            .map(|&(start, end)| self.bytes.get(start..end).unwrap_or_default())
+        self.as_row().iter()
     }
 
-    /// The line the row starts on (1-based; 0 if unknown).
+    /// The line the row starts on (1-based; 0 for the header, or if none
+    /// was read).
     pub fn line(&self) -> u64 {
-        self.line
+        self.as_row().line()
     }
 
-    fn clear(&mut self) {
-        self.bytes.clear();
-        self.cells.clear();
+    /// The byte offset the row starts at (past the line breaks before it).
+    pub fn offset(&self) -> u64 {
+        self.as_row().offset()
     }
 }
 
@@ -99,7 +99,8 @@ pub struct CsvRows<R> {
     offset: u64,
     /// The end of the input was reached, or reading failed: no more rows.
     done: bool,
-    /// The field ends `csv_core` writes, for the general path.
+    /// The bytes and field ends `csv_core` writes, for the general path.
+    out: Vec<u8>,
     ends: Vec<usize>,
     /// The line each row starts on, and the limit on a row's bytes.
     lines: LineCount,
@@ -124,6 +125,7 @@ impl<R: Read> CsvRows<R> {
             filled: 0,
             offset: 0,
             done: false,
+            out: Vec::new(),
             ends: Vec::new(),
             lines: LineCount::with_limit(limit),
         }
@@ -142,33 +144,72 @@ impl<R: Read> CsvRows<R> {
 
     /// Reads the next row into `row`; `Ok(false)` at the end. Once reading
     /// has failed, there are no more rows. `row`'s offset is where it
-    /// starts, and its line that of its first byte (the header's is left
-    /// as it was).
+    /// starts, and its line that of its first byte (0 for the header).
     pub fn read(&mut self, row: &mut CsvRow) -> io::Result<bool> {
-        row.clear();
-        row.offset = self.offset;
+        row.block.clear();
+        self.read_into(&mut row.block)
+    }
+
+    /// Reads the next row onto the end of `block`; `Ok(false)` at the end,
+    /// and on an error, with `block` as it was. Once reading has failed,
+    /// there are no more rows. The row's offset is where it starts, and
+    /// its line that of its first byte (0 for the header).
+    #[inline(always)]
+    pub fn read_into(&mut self, block: &mut RowBlock) -> io::Result<bool> {
         if self.done {
             return Ok(false);
         }
         // The header goes through `csv_core`, which strips a byte order
         // mark from the start of the input.
+        let mut line = 0;
         if self.offset > 0 {
             // Line breaks before a row (blank lines, the `\n` of a `\r\n`)
             // are skipped here, as `csv_core` would skip them, so that the
             // row's offset, and the line it is reported on, is its first
             // byte's; the csv crate's is where its reader started looking.
             self.skip_line_breaks()?;
-            row.offset = self.offset;
-            row.line = self.lines.record_at_next_byte();
-            if self.plain_line(row) {
+            line = self.lines.record_at_next_byte();
+            if self.plain_line(block, line)? {
                 return Ok(true);
             }
         }
-        self.general(row)
+        self.general(block, line)
+    }
+
+    /// Reads rows onto the end of `block` until it holds `max_rows` rows or
+    /// at least `max_bytes` bytes, or the input ends (`Ok(false)`), each
+    /// row read as [`read_into`](Self::read_into) reads it and followed by
+    /// [`next_record_at`](Self::next_record_at) its end: one call a chunk
+    /// rather than a row. On an error, the rows read before it stay in
+    /// `block`.
+    pub fn read_rows(
+        &mut self,
+        block: &mut RowBlock,
+        max_rows: usize,
+        max_bytes: usize,
+    ) -> io::Result<bool> {
+        while block.len() < max_rows && block.bytes_len() < max_bytes {
+            if !self.read_into(block)? {
+                return Ok(false);
+            }
+            self.next_record_at(self.offset);
+        }
+        Ok(true)
     }
 
     /// Consumes line breaks up to the next other byte or the end of input.
+    #[inline(always)]
     fn skip_line_breaks(&mut self) -> io::Result<()> {
+        // Most rows follow a line break already consumed: nothing to skip
+        // (consuming no bytes changes nothing), and no call.
+        match self.buffer.get(self.pos..self.filled) {
+            Some([first, ..]) if *first != b'\n' && *first != b'\r' => Ok(()),
+            _ => self.skip_line_breaks_slow(),
+        }
+    }
+
+    #[inline(never)]
+    fn skip_line_breaks_slow(&mut self) -> io::Result<()> {
         loop {
             if self.pos >= self.filled && !self.refill()? {
                 return Ok(());
@@ -205,37 +246,46 @@ impl<R: Read> CsvRows<R> {
         }
     }
 
-    /// The fast path: reads the next row if it is one line without quotes,
-    /// whole in the buffer; `false` (having consumed nothing) leaves it to
-    /// [`general`](Self::general). The line breaks before the row have
-    /// been skipped.
-    #[inline]
-    fn plain_line(&mut self, row: &mut CsvRow) -> bool {
+    /// The fast path: reads the next row onto `block` if it is one line
+    /// without quotes, whole in the buffer; `false` (having consumed
+    /// nothing, `block` as it was) leaves it to [`general`](Self::general).
+    /// The line breaks before the row have been skipped.
+    #[inline(always)]
+    fn plain_line(&mut self, block: &mut RowBlock, line: u64) -> io::Result<bool> {
         let unread = self.buffer.get(self.pos..self.filled).unwrap_or_default();
-        let Some(len) = split_plain_line(unread, &mut row.cells) else {
-            row.cells.clear();
-            return false;
+        let start = block.next_start(unread.len() + 1)?;
+        let marks = block.marks_mut();
+        let count = marks.len();
+        marks.push(start);
+        let Some(len) = split_plain_line(unread, marks, start + 1) else {
+            marks.truncate(count);
+            return Ok(false);
         };
-        let (line, end) = (unread.get(..len), unread.get(len));
-        row.bytes.extend_from_slice(line.unwrap_or_default());
+        // The line with the line break that ends it, the byte after its
+        // last cell.
+        let (bytes, end) = (unread.get(..=len), unread.get(len));
+        block.push_line(bytes.unwrap_or_default(), line, self.offset);
         self.lines.consumed_line(end.copied().unwrap_or_default());
         // The line break ends the row; `csv_core` would leave the `\n` of a
         // `\r\n` for the next one, as this does.
         let used = len + 1;
         self.pos += used;
         self.offset += used as u64;
-        true
+        Ok(true)
     }
 
     /// The general path: `csv_core`, driven as the csv crate drives it.
-    fn general(&mut self, row: &mut CsvRow) -> io::Result<bool> {
+    /// Out of line, so that the fast path's loop keeps its registers.
+    #[inline(never)]
+    fn general(&mut self, block: &mut RowBlock, line: u64) -> io::Result<bool> {
+        let offset = self.offset;
         let (mut out_len, mut ends_len) = (0, 0);
         loop {
             if self.pos >= self.filled {
                 self.refill()?;
             }
-            if row.bytes.len() <= out_len {
-                row.bytes.resize((row.bytes.len() * 2).max(64), 0);
+            if self.out.len() <= out_len {
+                self.out.resize((self.out.len() * 2).max(64), 0);
             }
             if self.ends.len() <= ends_len {
                 self.ends.resize((self.ends.len() * 2).max(16), 0);
@@ -243,7 +293,7 @@ impl<R: Read> CsvRows<R> {
             let input = self.buffer.get(self.pos..self.filled).unwrap_or_default();
             let (result, read, written, ended) = self.core.read_record(
                 input,
-                row.bytes.get_mut(out_len..).unwrap_or_default(),
+                self.out.get_mut(out_len..).unwrap_or_default(),
                 self.ends.get_mut(ends_len..).unwrap_or_default(),
             );
             self.consume(read);
@@ -254,16 +304,15 @@ impl<R: Read> CsvRows<R> {
                 | ReadRecordResult::OutputFull
                 | ReadRecordResult::OutputEndsFull => {}
                 ReadRecordResult::Record => {
-                    row.bytes.truncate(out_len);
-                    let mut start = 0;
-                    for &end in self.ends.get(..ends_len).unwrap_or_default() {
-                        row.cells.push((start, end));
-                        start = end;
+                    let bytes = self.out.get(..out_len).unwrap_or_default();
+                    let ends = self.ends.get(..ends_len).unwrap_or_default();
+                    if let Err(e) = block.push_cells(bytes, ends, line, offset) {
+                        self.done = true;
+                        return Err(e);
                     }
                     return Ok(true);
                 }
                 ReadRecordResult::End => {
-                    row.bytes.clear();
                     self.done = true;
                     return Ok(false);
                 }
@@ -279,22 +328,24 @@ impl<R: Read> CsvRows<R> {
     }
 }
 
-/// Cuts the plain line at the start of `bytes` into `cells`: finds the
-/// line's end (the first `\n` or `\r`) and its commas. `None` when the line
+/// Cuts the plain line at the start of `bytes` into cells, pushing onto
+/// `marks` where each ends plus `past` (one past where the line goes in
+/// its [`RowBlock`]): finds the line's end (the first `\n` or `\r`) and its
+/// commas. Cells of a line it refuses may have been pushed. `None` when the line
 /// has a quote, is empty, or does not end within `bytes`; otherwise its
 /// length (without the line break).
 ///
 /// Eight bytes at a time: the four bytes that matter are all below `-`
 /// (0x2D), so a word's bytes below it are found at once, and only those
 /// (a space, say, besides the four) are looked at one by one.
-fn split_plain_line(bytes: &[u8], cells: &mut Vec<(usize, usize)>) -> Option<usize> {
-    let mut start = 0;
-    let mut base = 0;
+fn split_plain_line(bytes: &[u8], marks: &mut Vec<u32>, past: u32) -> Option<usize> {
+    // `past` plus any offset in `bytes` fits a `u32`: the caller checked.
+    let mut word_at = 0;
     let mut words = bytes.chunks_exact(8);
     loop {
         let word = match words.next() {
             Some(word) => <[u8; 8]>::try_from(word).ok()?,
-            None if base < bytes.len() => {
+            None if word_at < bytes.len() => {
                 // The last few bytes, padded with zeros (which are below
                 // `-` too, but lie past the end).
                 let rest = words.remainder();
@@ -306,22 +357,19 @@ fn split_plain_line(bytes: &[u8], cells: &mut Vec<(usize, usize)>) -> Option<usi
         };
         let mut special = bytes_below(u64::from_le_bytes(word), b'-');
         while special != 0 {
-            let at = base + (special.trailing_zeros() / 8) as usize;
+            let at = word_at + (special.trailing_zeros() / 8) as usize;
             special &= special - 1;
             match bytes.get(at) {
-                Some(b',') => {
-                    cells.push((start, at));
-                    start = at + 1;
-                }
+                Some(b',') => marks.push(past + at as u32),
                 Some(b'\n' | b'\r') if at > 0 => {
-                    cells.push((start, at));
+                    marks.push(past + at as u32);
                     return Some(at);
                 }
                 Some(b'"' | b'\n' | b'\r') | None => return None,
                 Some(_) => {}
             }
         }
-        base += 8;
+        word_at += 8;
     }
 }
 
@@ -335,13 +383,6 @@ fn bytes_below(word: u64, limit: u8) -> u64 {
     // least `limit`; no byte carries into the next.
     let t = (word & LOW) + u64::from(0x80_u8.saturating_sub(limit)) * 0x0101_0101_0101_0101;
     !(t | word) & HIGH
-}
-
-impl CsvRow {
-    /// The byte offset the row starts at (past the line breaks before it).
-    pub fn offset(&self) -> u64 {
-        self.offset
-    }
 }
 
 #[cfg(test)]
@@ -524,6 +565,40 @@ mod tests {
         );
     }
 
+    /// The rows read before an error, and the error, of `text` read as
+    /// [`limited`] reads it with [`CsvRows`], but a chunk of at most
+    /// `max_rows` rows at a time into one [`RowBlock`], as
+    /// [`ChunkReader`](super::super::chunks::ChunkReader) reads them.
+    fn limited_by_chunks(
+        text: &[u8],
+        limit: usize,
+        step: usize,
+        max_rows: usize,
+    ) -> (Vec<Row>, String) {
+        let mut reader = CsvRows::with_limit(Trickle { bytes: text, step }, limit);
+        let mut rows = Vec::new();
+        // The header is read alone, as `TableReader::canonical` reads it.
+        match reader.read(&mut CsvRow::default()) {
+            Ok(true) => rows.push((Vec::new(), 0, 0)),
+            Ok(false) => return (rows, String::new()),
+            Err(e) => return (rows, e.to_string()),
+        }
+        let mut block = RowBlock::default();
+        loop {
+            block.clear();
+            let read = reader.read_rows(&mut block, max_rows, usize::MAX);
+            for row in block.iter() {
+                let cells = row.iter().map(<[u8]>::to_vec).collect();
+                rows.push((cells, row.offset(), row.line()));
+            }
+            match read {
+                Ok(true) => {}
+                Ok(false) => return (rows, String::new()),
+                Err(e) => return (rows, e.to_string()),
+            }
+        }
+    }
+
     #[test]
     fn rows_across_the_buffer_edge_are_read_whole() {
         let mut text = String::from("id,x\n");
@@ -570,5 +645,39 @@ mod tests {
             prop_assert_eq!(by_rows(&text, 8192), by_csv(&text, 8192));
             prop_assert_eq!(by_rows(&text, 333), by_csv(&text, 333));
         }
+
+        /// Rows read a chunk at a time into one block are the rows read
+        /// one at a time, up to the same error (a row over the limit).
+        #[test]
+        fn rows_read_in_chunks_are_the_rows_read_one_by_one(
+            text in proptest::collection::vec(
+                proptest::sample::select(b"abcdefgh,,,\"\r\n\n\n\xc3\xa9\xef\xbb\xbf".to_vec()),
+                0..600,
+            ),
+            step in 1usize..100,
+            max_rows in 1usize..6,
+            limit in 20usize..200,
+        ) {
+            prop_assert_eq!(
+                limited_by_chunks(&text, limit, step, max_rows),
+                limited(&text, limit, step, false)
+            );
+        }
+    }
+
+    #[test]
+    fn quoted_rows_and_plain_lines_share_a_block() {
+        let text = b"h1,h2\n\"a,b\",c\nd,e\r\n\n\"\",\"x\"\"y\"\nf,\n";
+        let (rows, error) = limited_by_chunks(text, 1000, 8192, 512);
+        assert_eq!(error, "");
+        let cells: Vec<Vec<Vec<u8>>> = rows.into_iter().map(|r| r.0).collect();
+        let expected: Vec<Vec<&[u8]>> = vec![
+            vec![],
+            vec![b"a,b", b"c"],
+            vec![b"d", b"e"],
+            vec![b"", b"x\"y"],
+            vec![b"f", b""],
+        ];
+        assert_eq!(cells, expected);
     }
 }

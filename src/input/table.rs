@@ -3,6 +3,7 @@
 use std::io::BufRead;
 use std::sync::Arc;
 
+use super::row_block::{RowBlock, RowRef};
 use super::rows::{CsvRow, CsvRows};
 use super::{
     InputError, Item, MAX_RECORD_BYTES, Origin, RawFields, RawRecord, Reject, read_line_limited,
@@ -20,7 +21,8 @@ enum Kind {
     Canonical {
         reader: Box<CsvRows<Box<dyn BufRead + Send>>>,
         header: Arc<[String]>,
-        record: CsvRow,
+        /// The one row read at a time (emptied once made an item).
+        record: RowBlock,
     },
     /// Snort: one record per line, layout chosen by column count.
     Headerless {
@@ -60,7 +62,7 @@ impl TableReader {
             kind: Kind::Canonical {
                 reader,
                 header: header.into(),
-                record: CsvRow::default(),
+                record: RowBlock::default(),
             },
             name,
         })
@@ -100,37 +102,41 @@ impl TableReader {
         }
     }
 
-    /// Reads the next canonical CSV row into `record` (a buffer reused
-    /// from row to row); `Ok(false)` at the end, and at once for headerless
-    /// inputs, which have no such rows. Reading never rejects a row: any
-    /// bytes make cells, checked as they are mapped.
-    pub(crate) fn read_into(&mut self, record: &mut CsvRow) -> Result<bool, InputError> {
+    /// Reads canonical CSV rows onto the end of `rows`, as many as
+    /// [`CsvRows::read_rows`] reads: `Ok(false)` at the end, and at once
+    /// for headerless inputs. On an error, the rows read before it stay.
+    pub(crate) fn read_rows(
+        &mut self,
+        rows: &mut RowBlock,
+        max_rows: usize,
+        max_bytes: usize,
+    ) -> Result<bool, InputError> {
         match &mut self.kind {
-            Kind::Canonical { reader, .. } => read_row(reader, &self.name, record),
+            Kind::Canonical { reader, .. } => {
+                reader
+                    .read_rows(rows, max_rows, max_bytes)
+                    .map_err(|source| InputError::Io {
+                        path: self.name.to_string(),
+                        source,
+                    })
+            }
             Kind::Headerless { .. } => Ok(false),
         }
     }
 }
 
+/// Reads one row onto `rows` (empty): `Ok(false)` at the end.
 fn read_row(
     reader: &mut CsvRows<Box<dyn BufRead + Send>>,
     name: &Arc<str>,
-    record: &mut CsvRow,
+    rows: &mut RowBlock,
 ) -> Result<bool, InputError> {
-    match reader.read(record) {
-        Ok(false) => Ok(false),
-        Ok(true) => {
-            // The next row starts where this one ended: the record size
-            // limit counts from there, and names the line past it.
-            let end = reader.offset();
-            reader.next_record_at(end);
-            Ok(true)
-        }
-        Err(source) => Err(InputError::Io {
+    reader
+        .read_rows(rows, 1, usize::MAX)
+        .map_err(|source| InputError::Io {
             path: name.to_string(),
             source,
-        }),
-    }
+        })
 }
 
 impl Iterator for TableReader {
@@ -146,11 +152,14 @@ impl Iterator for TableReader {
             } => match read_row(reader, &name, record) {
                 Ok(false) => None,
                 Ok(true) => {
+                    let row = record.first().unwrap_or_default();
                     let origin = Origin {
                         input: name,
-                        line: record.line(),
+                        line: row.line(),
                     };
-                    Some(Ok(canonical_item(origin, header, record)))
+                    let item = canonical_item(origin, header, row);
+                    record.clear();
+                    Some(Ok(item))
                 }
                 Err(e) => Some(Err(e)),
             },
@@ -211,7 +220,7 @@ impl Iterator for TableReader {
 
 /// A canonical row as an [`Item`]: the general path that
 /// [`Mapper::map_row`](super::mapping::Mapper::map_row) is held to.
-pub(crate) fn canonical_item(origin: Origin, header: &Arc<[String]>, record: &CsvRow) -> Item {
+pub(crate) fn canonical_item(origin: Origin, header: &Arc<[String]>, record: RowRef<'_>) -> Item {
     let cells = match row_text(header, record) {
         Ok(cells) => cells,
         Err(reason) => {
@@ -234,7 +243,7 @@ pub(crate) fn canonical_item(origin: Origin, header: &Arc<[String]>, record: &Cs
 
 /// Checks a canonical row against its header (column count, UTF-8) and
 /// returns the text of its cells; `Err` is the reason to reject the row.
-pub(crate) fn row_text<'a>(header: &[String], record: &'a CsvRow) -> Result<Vec<&'a str>, String> {
+pub(crate) fn row_text<'a>(header: &[String], record: RowRef<'a>) -> Result<Vec<&'a str>, String> {
     check_width(header, record)?;
     record
         .iter()
@@ -245,7 +254,7 @@ pub(crate) fn row_text<'a>(header: &[String], record: &'a CsvRow) -> Result<Vec<
 
 /// The first check of [`row_text`]: the row has as many cells as the
 /// header names columns. `Err` is the reason to reject the row.
-pub(crate) fn check_width(header: &[String], record: &CsvRow) -> Result<(), String> {
+pub(crate) fn check_width(header: &[String], record: RowRef<'_>) -> Result<(), String> {
     if record.len() != header.len() {
         return Err(format!(
             "expected {} columns (as the header has), found {}",
@@ -270,7 +279,7 @@ pub(crate) fn row_raw_text(cells: &[&str]) -> String {
 
 /// A row as text for the rejects file (cells joined by commas, invalid
 /// UTF-8 replaced).
-pub(crate) fn byte_row_text(record: &CsvRow) -> String {
+pub(crate) fn byte_row_text(record: RowRef<'_>) -> String {
     record
         .iter()
         .map(String::from_utf8_lossy)
