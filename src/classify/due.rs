@@ -95,9 +95,6 @@ pub struct UtcDay {
 /// Cache slots: UTC days, so two years (see [`slot_of`]).
 const SLOTS: usize = 1024;
 
-/// Days from 0001-01-01 (day 1 of the common era) to 1970-01-01.
-const UNIX_EPOCH_FROM_CE: i64 = 719_163;
-
 /// The slot of a UTC date: its day of the year, in one half of the table
 /// for even years and in the other for odd ones. Read from the date as it
 /// is held (year and ordinal), without counting the days since the epoch
@@ -181,7 +178,9 @@ fn working_days(
     let date = utc.date();
     let slot = cache.slot_mut(slot_of(date))?;
     if !matches!(slot, Some(d) if d.date == date) {
-        let utc_day = i64::from(date.num_days_from_ce()) - UNIX_EPOCH_FROM_CE;
+        // Days since the epoch, which the offset cache is keyed by: only
+        // when a day is first met.
+        let utc_day = start.timestamp().div_euclid(86_400);
         *slot = Some(UtcDay {
             date,
             offset: cached_uniform_utc_day(calendar.tz(), utc_day),

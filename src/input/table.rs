@@ -113,26 +113,23 @@ impl TableReader {
     ) -> Result<bool, InputError> {
         match &mut self.kind {
             Kind::Canonical { reader, .. } => {
-                reader
-                    .read_rows(rows, max_rows, max_bytes)
-                    .map_err(|source| InputError::Io {
-                        path: self.name.to_string(),
-                        source,
-                    })
+                read_rows(reader, &self.name, rows, max_rows, max_bytes)
             }
             Kind::Headerless { .. } => Ok(false),
         }
     }
 }
 
-/// Reads one row onto `rows` (empty): `Ok(false)` at the end.
-fn read_row(
+/// [`CsvRows::read_rows`] of input `name`, its error named by the input.
+fn read_rows(
     reader: &mut CsvRows<Box<dyn BufRead + Send>>,
     name: &Arc<str>,
     rows: &mut RowBlock,
+    max_rows: usize,
+    max_bytes: usize,
 ) -> Result<bool, InputError> {
     reader
-        .read_rows(rows, 1, usize::MAX)
+        .read_rows(rows, max_rows, max_bytes)
         .map_err(|source| InputError::Io {
             path: name.to_string(),
             source,
@@ -149,7 +146,7 @@ impl Iterator for TableReader {
                 reader,
                 header,
                 record,
-            } => match read_row(reader, &name, record) {
+            } => match read_rows(reader, &name, record, 1, usize::MAX) {
                 Ok(false) => None,
                 Ok(true) => {
                     let row = record.first().unwrap_or_default();

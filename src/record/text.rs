@@ -33,16 +33,9 @@ impl Text {
     }
 
     /// Text held in `buffer`, whose allocation
-    /// [`into_buffer`](Self::into_buffer) gives back for reuse.
+    /// [`into_kept`](Self::into_kept) gives back for reuse.
     pub(super) fn from_buffer(buffer: String) -> Self {
         Text(Repr::Buffer(buffer))
-    }
-
-    /// The buffer of text made by [`from_buffer`](Self::from_buffer), to
-    /// reuse; `None` for shared text.
-    #[cfg(test)]
-    pub(super) fn into_buffer(self) -> Option<String> {
-        self.into_kept().ok()
     }
 
     /// What the text holds, for a record to keep when it clears the field:
@@ -119,7 +112,7 @@ mod tests {
         assert_eq!(shared, buffered);
         assert_eq!(&*buffered, "EV-1");
         assert_eq!(format!("{shared:?} {buffered}"), "\"EV-1\" EV-1");
-        assert_eq!(shared.into_buffer(), None);
-        assert_eq!(buffered.into_buffer().as_deref(), Some("EV-1"));
+        assert_eq!(shared.into_kept().err().as_deref(), Some("EV-1"));
+        assert_eq!(buffered.into_kept().ok().as_deref(), Some("EV-1"));
     }
 }
