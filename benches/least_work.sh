@@ -8,9 +8,10 @@
 #
 # Uses the inputs benches/throughput.sh writes (run that first). Each round
 # runs, one after the other: the csv-crate pass-through, examples/least_work
-# at steps 0 to 3 (docket's row reader and raw writes; + reading the two
+# at steps 0 to 4 (docket's row reader and raw writes; + reading the two
 # addresses and the timestamp; + the agency lookup; + as many output bytes
-# as classify writes) and `docket classify --threads 1`. It prints the
+# as classify writes; or, instead, a classify-shaped row from a sketch of
+# the cheapest classifier) and `docket classify --threads 1`. It prints the
 # median processor time (user + system, from /usr/bin/time) of each, and
 # its ratio to the pass-through's.
 set -euo pipefail
@@ -45,7 +46,7 @@ cpu() {
 
 for _ in $(seq "$RUNS"); do
     cpu "pass-through" "$BIN/examples/passthrough" "$events" "$out"
-    for steps in 0 1 2 3; do
+    for steps in 0 1 2 3 4; do
         cpu "least-work-$steps" "$BIN/examples/least_work" "$events" "$out" "$table" "$steps"
     done
     cpu "classify-1-thread" "$BIN/docket" classify --rules rules/usda --allocations "$table" \
