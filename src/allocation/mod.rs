@@ -24,16 +24,20 @@ mod builder;
 mod error;
 mod lexer;
 mod load;
+mod order;
 mod prefix;
+mod radix;
 
 use std::fmt;
 use std::io::Read;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use prefix_trie::PrefixMap;
+
+use order::V4Order;
 
 pub use builder::AllocationTableBuilder;
 pub use error::{AllocationError, InsertError, Location, PrefixProblem};
@@ -80,7 +84,13 @@ impl Texts {
 pub struct AllocationTable {
     entries: Vec<Entry>,
     texts: Texts,
-    v4: PrefixMap<Ipv4Net, usize>,
+    /// The IPv4 trie, built on the first IPv4 lookup: `classify` answers
+    /// IPv4 addresses from its flattened ranges and never asks it, and a
+    /// table file's rows are checked for duplicates by sorting, so loading
+    /// need not insert 100,000 prefixes into it.
+    v4: OnceLock<PrefixMap<Ipv4Net, usize>>,
+    /// The IPv4 entries in address order, which flattening walks.
+    v4_order: V4Order,
     v6: PrefixMap<Ipv6Net, usize>,
 }
 
@@ -139,7 +149,23 @@ impl AllocationTable {
 
     #[inline]
     fn lookup_v4(&self, ip: Ipv4Addr) -> Option<usize> {
-        self.v4.get_lpm(&Ipv4Net::from(ip)).map(|(_, &index)| index)
+        self.v4_trie()
+            .get_lpm(&Ipv4Net::from(ip))
+            .map(|(_, &index)| index)
+    }
+
+    /// The IPv4 trie, built from the entries (which hold no duplicates)
+    /// the first time it is needed.
+    fn v4_trie(&self) -> &PrefixMap<Ipv4Net, usize> {
+        self.v4.get_or_init(|| {
+            let mut trie = PrefixMap::new();
+            for index in self.v4_order.iter() {
+                if let Some(IpNet::V4(prefix)) = self.entries.get(index).map(|e| e.prefix) {
+                    trie.insert(prefix, index);
+                }
+            }
+            trie
+        })
     }
 
     #[inline]
@@ -169,6 +195,16 @@ impl AllocationTable {
         &self.texts.0
     }
 
+    /// The IPv4 allocations by first address, the widest of those sharing
+    /// one first: the order flattening them into ranges needs, sorted once
+    /// as the table was built.
+    pub(crate) fn ipv4_in_address_order(&self) -> impl Iterator<Item = Allocation<'_>> {
+        self.v4_order
+            .iter()
+            .filter_map(|index| self.entries.get(index))
+            .map(|entry| self.allocation(entry))
+    }
+
     fn allocation<'a>(&'a self, entry: &'a Entry) -> Allocation<'a> {
         Allocation {
             entry,
@@ -181,7 +217,7 @@ impl fmt::Debug for AllocationTable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AllocationTable")
             .field("len", &self.len())
-            .field("ipv4", &self.v4.len())
+            .field("ipv4", &self.v4_order.iter().len())
             .field("ipv6", &self.v6.len())
             .finish()
     }

@@ -1,10 +1,11 @@
-//! Sorting many numbers by radix, for flattening a large allocation table.
+//! Sorting many numbers by radix, for putting a large allocation table's
+//! IPv4 prefixes in address order.
 //!
-//! Flattening sorts one packed number per IPv4 prefix (100,000 of them for
+//! The table sorts one packed number per IPv4 prefix (100,000 of them for
 //! a large table); the standard sort spent about 150 instructions a number
 //! on them. A least-significant-digit radix sort spends a few dozen, and
-//! skips the digits all numbers share (the packed agency index's high bits
-//! are zero in any real table).
+//! skips the digits all numbers share (the packed entry index's high bits
+//! are zero in any but a huge table).
 
 /// Bits of a number each pass sorts by; 2^11 counts per digit stay in the
 /// first-level cache.
