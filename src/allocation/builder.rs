@@ -33,10 +33,11 @@ pub struct AllocationTableBuilder {
     texts: Texts,
     /// The index of each string in `texts`.
     text_ids: HashMap<Arc<str>, TextId, Hashing>,
-    /// The strings interned last. A table lists a unit's prefixes together,
-    /// so a row mostly repeats the agency and sub-organization of the row
-    /// before it; comparing with these first saves hashing both.
-    recent: [Option<TextId>; 2],
+    /// The text each column (agency, sub-organisation, contact) interned
+    /// last. A table lists a unit's prefixes together, so a row mostly
+    /// repeats the texts of the row before it; one comparison with the
+    /// column's last text saves hashing it.
+    recent: [Option<TextId>; 3],
 }
 
 /// How a builder finds IPv4 prefixes inserted twice.
@@ -187,25 +188,30 @@ impl AllocationTableBuilder {
         }
         let entry = Entry {
             prefix,
-            agency: self.intern(agency),
-            sub_organization: self.intern_optional(sub_organization),
-            contact: self.intern_optional(contact),
+            agency: self.intern(agency, AGENCY),
+            sub_organization: self.intern_optional(sub_organization, SUB_ORGANIZATION),
+            contact: self.intern_optional(contact, CONTACT),
             line,
         };
         self.entries.push(entry);
         Ok(())
     }
 
-    fn intern(&mut self, s: &str) -> TextId {
-        let texts = &self.texts;
-        if let Some(&recent) = self
-            .recent
-            .iter()
-            .flatten()
-            .find(|&&id| &**texts.get(id) == s)
-        {
-            return recent;
+    /// The id of text `s`, in `column`'s slot of [`Self::recent`]: in
+    /// line, the comparison with the column's last text, which mostly
+    /// answers.
+    #[inline]
+    fn intern(&mut self, s: &str, column: usize) -> TextId {
+        let recent = self.recent.get(column).copied().flatten();
+        if let Some(id) = recent.filter(|id| self.texts.0.get(id.0).is_some_and(|t| **t == *s)) {
+            return id;
         }
+        self.intern_other(s, column)
+    }
+
+    /// [`intern`](Self::intern) of a text other than the column's last.
+    #[inline(never)]
+    fn intern_other(&mut self, s: &str, column: usize) -> TextId {
         let id = match self.text_ids.get(s) {
             Some(&id) => id,
             None => {
@@ -216,16 +222,22 @@ impl AllocationTableBuilder {
                 id
             }
         };
-        self.recent.rotate_right(1);
-        self.recent[0] = Some(id);
+        if let Some(slot) = self.recent.get_mut(column) {
+            *slot = Some(id);
+        }
         id
     }
 
-    fn intern_optional(&mut self, s: Option<&str>) -> Option<TextId> {
+    fn intern_optional(&mut self, s: Option<&str>, column: usize) -> Option<TextId> {
         let s = s.map(trim).filter(|s| !s.is_empty())?;
-        Some(self.intern(s))
+        Some(self.intern(s, column))
     }
 }
+
+/// The slots of [`AllocationTableBuilder::recent`].
+const AGENCY: usize = 0;
+const SUB_ORGANIZATION: usize = 1;
+const CONTACT: usize = 2;
 
 /// The error inserting entry `again` of `entries` would have returned.
 fn table_duplicate_row(entries: &[Entry], duplicate: Duplicate) -> DuplicateRow {
