@@ -49,14 +49,15 @@ impl V4Order {
     /// the prefix: one number an entry, sorted by radix.
     fn by_radix(entries: &[Entry]) -> (Self, Option<Duplicate>) {
         let mask = (1u64 << INDEX_BITS) - 1;
-        let mut keys: Vec<u64> = entries
-            .iter()
-            .enumerate()
-            .filter_map(|(index, entry)| {
-                Some((prefix_key(ipv4(entry)?) << INDEX_BITS) | (index as u64 & mask))
-            })
-            .collect();
-        radix::sort(&mut keys);
+        // Reserved for all entries: collecting from a filter grows the
+        // list by doubling, copying it each time.
+        let mut keys: Vec<u64> = Vec::with_capacity(entries.len());
+        keys.extend(entries.iter().enumerate().filter_map(|(index, entry)| {
+            Some((prefix_key(ipv4(entry)?) << INDEX_BITS) | (index as u64 & mask))
+        }));
+        // Keys come in index order, and the sort is stable: equal
+        // prefixes stay in index order without sorting by the index.
+        radix::sort_by_bits_from(&mut keys, INDEX_BITS);
         let duplicate = first_duplicate(
             keys.iter()
                 .map(|&key| (key >> INDEX_BITS, (key & mask) as usize)),
