@@ -3,6 +3,7 @@
 //! or from code.
 
 use std::collections::HashMap;
+use std::num::NonZeroUsize;
 use std::sync::{Arc, OnceLock};
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
@@ -183,7 +184,11 @@ impl AllocationTableBuilder {
             (IpNet::V6(p), _) => claim(&mut self.v6, p, index),
         };
         if let Some(first) = existing {
-            let first_line = self.entries.get(first).and_then(|e| e.line);
+            let first_line = self
+                .entries
+                .get(first)
+                .and_then(|e| e.line)
+                .map(|l| l.get());
             return Err(InsertError::DuplicatePrefix { prefix, first_line });
         }
         let entry = Entry {
@@ -191,7 +196,8 @@ impl AllocationTableBuilder {
             agency: self.intern(agency, AGENCY),
             sub_organization: self.intern_optional(sub_organization, SUB_ORGANIZATION),
             contact: self.intern_optional(contact, CONTACT),
-            line,
+            // A file's lines count from 1.
+            line: line.and_then(NonZeroUsize::new),
         };
         self.entries.push(entry);
         Ok(())
@@ -203,7 +209,9 @@ impl AllocationTableBuilder {
     #[inline]
     fn intern(&mut self, s: &str, column: usize) -> TextId {
         let recent = self.recent.get(column).copied().flatten();
-        if let Some(id) = recent.filter(|id| self.texts.0.get(id.0).is_some_and(|t| **t == *s)) {
+        if let Some(id) =
+            recent.filter(|id| self.texts.0.get(id.index()).is_some_and(|t| **t == *s))
+        {
             return id;
         }
         self.intern_other(s, column)
@@ -215,7 +223,7 @@ impl AllocationTableBuilder {
         let id = match self.text_ids.get(s) {
             Some(&id) => id,
             None => {
-                let id = TextId(self.texts.0.len());
+                let id = TextId::new(self.texts.0.len());
                 let shared: Arc<str> = Arc::from(s);
                 self.texts.0.push(Arc::clone(&shared));
                 self.text_ids.insert(shared, id);
@@ -242,13 +250,16 @@ const CONTACT: usize = 2;
 /// The error inserting entry `again` of `entries` would have returned.
 fn table_duplicate_row(entries: &[Entry], duplicate: Duplicate) -> DuplicateRow {
     let again = entries.get(duplicate.again);
-    let first_line = entries.get(duplicate.first).and_then(|e| e.line);
+    let first_line = entries
+        .get(duplicate.first)
+        .and_then(|e| e.line)
+        .map(|l| l.get());
     DuplicateRow {
         error: InsertError::DuplicatePrefix {
             prefix: again.map_or(IpNet::V4(Ipv4Net::default()), |e| e.prefix),
             first_line,
         },
-        line: again.and_then(|e| e.line),
+        line: again.and_then(|e| e.line).map(|l| l.get()),
     }
 }
 

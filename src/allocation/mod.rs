@@ -31,6 +31,7 @@ mod radix;
 use std::fmt;
 use std::io::Read;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::num::NonZeroUsize;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -54,12 +55,30 @@ struct Entry {
     agency: TextId,
     sub_organization: Option<TextId>,
     contact: Option<TextId>,
-    line: Option<usize>,
+    /// Non-zero, as lines count from 1, so that the option costs no room.
+    line: Option<NonZeroUsize>,
 }
 
-/// The index of a text in [`Texts`].
+// A table file's rows are written once each while loading (100,000 of
+// them for a large table): keep them small.
+const _: () = assert!(std::mem::size_of::<Entry>() <= 56);
+
+/// The index of a text in [`Texts`], plus one: non-zero, so that an
+/// optional text takes no more room than a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct TextId(usize);
+struct TextId(NonZeroUsize);
+
+impl TextId {
+    /// The id of the text at `index`.
+    fn new(index: usize) -> Self {
+        TextId(NonZeroUsize::MIN.saturating_add(index))
+    }
+
+    /// Where the text is in [`Texts`].
+    fn index(self) -> usize {
+        self.0.get() - 1
+    }
+}
 
 /// The distinct texts of a table (agencies, sub-organisations, contacts),
 /// each stored once.
@@ -71,7 +90,7 @@ impl Texts {
     /// empty text stands in, rather than a panic, should one not).
     fn get(&self, id: TextId) -> &Arc<str> {
         static MISSING: std::sync::LazyLock<Arc<str>> = std::sync::LazyLock::new(|| Arc::from(""));
-        self.0.get(id.0).unwrap_or(&MISSING)
+        self.0.get(id.index()).unwrap_or(&MISSING)
     }
 }
 
@@ -265,7 +284,7 @@ impl<'a> Allocation<'a> {
     /// for every allocation of one agency, so callers need not intern the
     /// names again.
     pub(crate) fn agency_index(&self) -> usize {
-        self.entry.agency.0
+        self.entry.agency.index()
     }
 
     /// The sub-organisation within the agency, when the table names one.
@@ -283,7 +302,7 @@ impl<'a> Allocation<'a> {
     /// The 1-based table line the allocation came from; `None` when it was
     /// inserted through the builder.
     pub fn line(&self) -> Option<usize> {
-        self.entry.line
+        self.entry.line.map(NonZeroUsize::get)
     }
 }
 

@@ -62,7 +62,8 @@ impl V4Order {
             keys.iter()
                 .map(|&key| (key >> INDEX_BITS, (key & mask) as usize)),
         );
-        let order = keys.iter().map(|&key| (key & mask) as usize).collect();
+        // In place: the keys' list becomes the order's.
+        let order = keys.into_iter().map(|key| (key & mask) as usize).collect();
         (V4Order(order), duplicate)
     }
 
@@ -121,7 +122,7 @@ mod tests {
     fn entry(prefix: IpNet) -> Entry {
         Entry {
             prefix,
-            agency: TextId(0),
+            agency: TextId::new(0),
             sub_organization: None,
             contact: None,
             line: None,
