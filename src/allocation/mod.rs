@@ -174,12 +174,13 @@ impl AllocationTable {
     }
 
     /// The IPv4 trie, built from the entries (which hold no duplicates)
-    /// the first time it is needed.
+    /// the first time it is needed, in their order, as a builder that
+    /// checks each insert builds it.
     fn v4_trie(&self) -> &PrefixMap<Ipv4Net, usize> {
         self.v4.get_or_init(|| {
             let mut trie = PrefixMap::new();
-            for index in self.v4_order.iter() {
-                if let Some(IpNet::V4(prefix)) = self.entries.get(index).map(|e| e.prefix) {
+            for (index, entry) in self.entries.iter().enumerate() {
+                if let IpNet::V4(prefix) = entry.prefix {
                     trie.insert(prefix, index);
                 }
             }
