@@ -3,12 +3,14 @@
 //! or from code.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::num::NonZeroUsize;
+use std::sync::{Arc, OnceLock};
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use prefix_trie::PrefixMap;
 
 use super::error::InsertError;
+use super::order::{Duplicate, V4Order};
 use super::{AllocationTable, Entry, TextId, Texts};
 use crate::record::trim;
 
@@ -25,23 +27,66 @@ type Hashing = foldhash::fast::RandomState;
 #[derive(Debug, Default)]
 pub struct AllocationTableBuilder {
     entries: Vec<Entry>,
-    v4: PrefixMap<Ipv4Net, usize>,
+    v4: V4Duplicates,
     v6: PrefixMap<Ipv6Net, usize>,
     /// Many prefixes share an agency (and contact), so each distinct string
     /// is stored once, and entries name it by its index.
     texts: Texts,
     /// The index of each string in `texts`.
     text_ids: HashMap<Arc<str>, TextId, Hashing>,
-    /// The strings interned last. A table lists a unit's prefixes together,
-    /// so a row mostly repeats the agency and sub-organization of the row
-    /// before it; comparing with these first saves hashing both.
-    recent: [Option<TextId>; 2],
+    /// The text each column (agency, sub-organisation, contact) interned
+    /// last. A table lists a unit's prefixes together, so a row mostly
+    /// repeats the texts of the row before it; one comparison with the
+    /// column's last text saves hashing it.
+    recent: [Option<TextId>; 3],
+}
+
+/// How a builder finds IPv4 prefixes inserted twice.
+#[derive(Debug)]
+enum V4Duplicates {
+    /// At each insert, through a trie that becomes the table's (boxed: a
+    /// trie's root is a few hundred bytes).
+    Trie(Box<PrefixMap<Ipv4Net, usize>>),
+    /// By one sort of all the prefixes, when asked (see
+    /// [`AllocationTableBuilder::sorting_duplicates`]).
+    Sorted,
+}
+
+impl Default for V4Duplicates {
+    fn default() -> Self {
+        V4Duplicates::Trie(Box::default())
+    }
+}
+
+/// A row whose IPv4 prefix an earlier row has: the error inserting it
+/// would have returned, and its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DuplicateRow {
+    /// [`InsertError::DuplicatePrefix`].
+    pub(crate) error: InsertError,
+    /// The row's line.
+    pub(crate) line: Option<usize>,
 }
 
 impl AllocationTableBuilder {
     /// An empty builder.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty builder that does not refuse an IPv4 prefix inserted twice
+    /// at once, but finds the first such insert by sorting the prefixes
+    /// once, when [`duplicate`](Self::duplicate) or
+    /// [`finish`](Self::finish) is called. For a table file: inserting
+    /// 100,000 prefixes into a trie one by one cost several hundred
+    /// instructions a row, and the table sorts its prefixes anyway.
+    /// Errors come out the same as [`new`](Self::new)'s if the caller asks
+    /// for the duplicate before reporting any other error of a later row.
+    pub(crate) fn sorting_duplicates() -> Self {
+        Self {
+            v4: V4Duplicates::Sorted,
+            ..Self::default()
+        }
     }
 
     /// Makes room for `rows` more allocations, so that a table read from a
@@ -72,12 +117,43 @@ impl AllocationTableBuilder {
 
     /// Finishes the table; entries keep their insertion order.
     pub fn build(self) -> AllocationTable {
-        AllocationTable {
+        // A builder that checks each insert holds no duplicate to report.
+        self.assemble().0
+    }
+
+    /// The first insert (in order) whose IPv4 prefix an earlier insert
+    /// has, for a builder from [`sorting_duplicates`](Self::sorting_duplicates).
+    pub(crate) fn duplicate(&self) -> Option<DuplicateRow> {
+        let (_, duplicate) = V4Order::of(&self.entries);
+        duplicate.map(|d| table_duplicate_row(&self.entries, d))
+    }
+
+    /// [`build`](Self::build), or the first duplicate insert, for a builder
+    /// from [`sorting_duplicates`](Self::sorting_duplicates).
+    pub(crate) fn finish(self) -> Result<AllocationTable, DuplicateRow> {
+        let (table, duplicate) = self.assemble();
+        match duplicate {
+            Some(d) => Err(table_duplicate_row(&table.entries, d)),
+            None => Ok(table),
+        }
+    }
+
+    /// The table, with its IPv4 prefixes sorted, and the first duplicate
+    /// the sort found.
+    fn assemble(self) -> (AllocationTable, Option<Duplicate>) {
+        let (v4_order, duplicate) = V4Order::of(&self.entries);
+        let v4 = match self.v4 {
+            V4Duplicates::Trie(trie) => OnceLock::from(*trie),
+            V4Duplicates::Sorted => OnceLock::new(),
+        };
+        let table = AllocationTable {
             entries: self.entries,
             texts: self.texts,
-            v4: self.v4,
+            v4,
+            v4_order,
             v6: self.v6,
-        }
+        };
+        (table, duplicate)
     }
 
     fn insert_entry(
@@ -102,53 +178,88 @@ impl AllocationTableBuilder {
             return Err(InsertError::EmptyAgency { prefix });
         }
         let index = self.entries.len();
-        let existing = match prefix {
-            IpNet::V4(p) => claim(&mut self.v4, p, index),
-            IpNet::V6(p) => claim(&mut self.v6, p, index),
+        let existing = match (prefix, &mut self.v4) {
+            (IpNet::V4(p), V4Duplicates::Trie(trie)) => claim(trie, p, index),
+            (IpNet::V4(_), V4Duplicates::Sorted) => None,
+            (IpNet::V6(p), _) => claim(&mut self.v6, p, index),
         };
         if let Some(first) = existing {
-            let first_line = self.entries.get(first).and_then(|e| e.line);
+            let first_line = self
+                .entries
+                .get(first)
+                .and_then(|e| e.line)
+                .map(|l| l.get());
             return Err(InsertError::DuplicatePrefix { prefix, first_line });
         }
         let entry = Entry {
             prefix,
-            agency: self.intern(agency),
-            sub_organization: self.intern_optional(sub_organization),
-            contact: self.intern_optional(contact),
-            line,
+            agency: self.intern(agency, AGENCY),
+            sub_organization: self.intern_optional(sub_organization, SUB_ORGANIZATION),
+            contact: self.intern_optional(contact, CONTACT),
+            // A file's lines count from 1.
+            line: line.and_then(NonZeroUsize::new),
         };
         self.entries.push(entry);
         Ok(())
     }
 
-    fn intern(&mut self, s: &str) -> TextId {
-        let texts = &self.texts;
-        if let Some(&recent) = self
-            .recent
-            .iter()
-            .flatten()
-            .find(|&&id| &**texts.get(id) == s)
+    /// The id of text `s`, in `column`'s slot of [`Self::recent`]: in
+    /// line, the comparison with the column's last text, which mostly
+    /// answers.
+    #[inline]
+    fn intern(&mut self, s: &str, column: usize) -> TextId {
+        let recent = self.recent.get(column).copied().flatten();
+        if let Some(id) =
+            recent.filter(|id| self.texts.0.get(id.index()).is_some_and(|t| **t == *s))
         {
-            return recent;
+            return id;
         }
+        self.intern_other(s, column)
+    }
+
+    /// [`intern`](Self::intern) of a text other than the column's last.
+    #[inline(never)]
+    fn intern_other(&mut self, s: &str, column: usize) -> TextId {
         let id = match self.text_ids.get(s) {
             Some(&id) => id,
             None => {
-                let id = TextId(self.texts.0.len());
+                let id = TextId::new(self.texts.0.len());
                 let shared: Arc<str> = Arc::from(s);
                 self.texts.0.push(Arc::clone(&shared));
                 self.text_ids.insert(shared, id);
                 id
             }
         };
-        self.recent.rotate_right(1);
-        self.recent[0] = Some(id);
+        if let Some(slot) = self.recent.get_mut(column) {
+            *slot = Some(id);
+        }
         id
     }
 
-    fn intern_optional(&mut self, s: Option<&str>) -> Option<TextId> {
+    fn intern_optional(&mut self, s: Option<&str>, column: usize) -> Option<TextId> {
         let s = s.map(trim).filter(|s| !s.is_empty())?;
-        Some(self.intern(s))
+        Some(self.intern(s, column))
+    }
+}
+
+/// The slots of [`AllocationTableBuilder::recent`].
+const AGENCY: usize = 0;
+const SUB_ORGANIZATION: usize = 1;
+const CONTACT: usize = 2;
+
+/// The error inserting entry `again` of `entries` would have returned.
+fn table_duplicate_row(entries: &[Entry], duplicate: Duplicate) -> DuplicateRow {
+    let again = entries.get(duplicate.again);
+    let first_line = entries
+        .get(duplicate.first)
+        .and_then(|e| e.line)
+        .map(|l| l.get());
+    DuplicateRow {
+        error: InsertError::DuplicatePrefix {
+            prefix: again.map_or(IpNet::V4(Ipv4Net::default()), |e| e.prefix),
+            first_line,
+        },
+        line: again.and_then(|e| e.line).map(|l| l.get()),
     }
 }
 

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::AllocationTable;
-use super::builder::AllocationTableBuilder;
+use super::builder::{AllocationTableBuilder, DuplicateRow};
 use super::error::{AllocationError, InsertError, Location};
 use super::lexer::{Cell, LexError, Lexer, Record, line_column};
 use super::prefix::parse_prefix;
@@ -105,6 +105,19 @@ pub(crate) fn parse_bytes(bytes: &[u8], path: &Path) -> Result<AllocationTable, 
 
 /// Parses table text; a leading UTF-8 byte order mark (as Excel writes) is skipped.
 fn parse_text(text: &str, path: &Path) -> Result<AllocationTable, AllocationError> {
+    // IPv4 duplicates are found by one sort, when the rows are all in or
+    // a later row fails: the earlier duplicate is the error then, as it
+    // is when each insert is checked.
+    parse_into(text, path, AllocationTableBuilder::sorting_duplicates())
+}
+
+/// [`parse_text`] into `builder`, which finds duplicates as it likes: the
+/// loader's errors are the same either way.
+pub(super) fn parse_into(
+    text: &str,
+    path: &Path,
+    mut builder: AllocationTableBuilder,
+) -> Result<AllocationTable, AllocationError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let source = Source { text, path };
     let mut lexer = Lexer::new(text);
@@ -123,20 +136,63 @@ fn parse_text(text: &str, path: &Path) -> Result<AllocationTable, AllocationErro
             Some(record) => break read_header(&source, record, &cells)?,
         }
     };
-    let mut builder = AllocationTableBuilder::new();
     // Each row after the header takes at least one line (CR-only line
     // breaks go uncounted: the builder then grows as it goes).
     let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
     builder.reserve(lines);
+    if let Err(error) = read_rows(&source, &columns, &mut lexer, &mut builder) {
+        return Err(match builder.duplicate() {
+            Some(duplicate) => duplicate_error(&source, &columns, duplicate),
+            None => error,
+        });
+    }
+    builder
+        .finish()
+        .map_err(|duplicate| duplicate_error(&source, &columns, duplicate))
+}
+
+/// Reads the rows after the header into `builder`, up to the first error.
+fn read_rows<'a>(
+    source: &Source<'a>,
+    columns: &Columns,
+    lexer: &mut Lexer<'a>,
+    builder: &mut AllocationTableBuilder,
+) -> Result<(), AllocationError> {
+    let mut cells = Vec::new();
     while let Some(record) = lexer
         .next_record(&mut cells)
         .map_err(|e| source.lex_error(e))?
     {
         if !all_empty(&cells) {
-            read_row(&source, &columns, record, &cells, &mut builder)?;
+            read_row(source, columns, record, &cells, builder)?;
         }
     }
-    Ok(builder.build())
+    Ok(())
+}
+
+/// The error for a row whose prefix an earlier row has, found after the
+/// row was read: the row is read again to point at its cidr cell.
+fn duplicate_error(
+    source: &Source<'_>,
+    columns: &Columns,
+    duplicate: DuplicateRow,
+) -> AllocationError {
+    let line = duplicate.line.unwrap_or_default();
+    let mut lexer = Lexer::new(source.text);
+    let mut cells = Vec::new();
+    // Rows were read without a syntax error up to this one; each record
+    // starts on a line of its own.
+    while let Ok(Some(record)) = lexer.next_record(&mut cells) {
+        if record.line == line {
+            return insert_error(source, columns, record, &cells, duplicate.error);
+        }
+    }
+    let nowhere = Record {
+        line,
+        start: source.text.len(),
+        end: source.text.len(),
+    };
+    insert_error(source, columns, nowhere, &[], duplicate.error)
 }
 
 /// A row of only commas, as spreadsheets export empty rows, is blank.
@@ -241,27 +297,39 @@ fn read_row(
     let agency = text_of(Some(columns.agency));
     builder
         .insert_from_line(prefix, agency, sub_organization, contact, record.line)
-        .map_err(|error| match error {
-            InsertError::HostBitsSet { normalized, .. } => AllocationError::HostBitsSet {
-                at: cidr_at(),
-                text: cidr.to_owned(),
-                normalized,
-            },
-            InsertError::Ipv4MappedPrefix { ipv4, .. } => AllocationError::Ipv4MappedPrefix {
-                at: cidr_at(),
-                text: cidr.to_owned(),
-                ipv4,
-            },
-            InsertError::EmptyAgency { .. } => AllocationError::EmptyAgency {
-                at: source.cell_at(record, cells.get(columns.agency)),
-            },
-            InsertError::DuplicatePrefix { prefix, first_line } => {
-                AllocationError::DuplicatePrefix {
-                    at: cidr_at(),
-                    prefix,
-                    // Every entry of a file-built table has a line.
-                    first_line: first_line.unwrap_or_default(),
-                }
-            }
-        })
+        .map_err(|error| insert_error(source, columns, record, cells, error))
+}
+
+/// The error for a row the builder refused, pointing at the cell at fault.
+fn insert_error(
+    source: &Source<'_>,
+    columns: &Columns,
+    record: Record,
+    cells: &[Cell<'_>],
+    error: InsertError,
+) -> AllocationError {
+    let cidr_cell = cells.get(columns.cidr);
+    let cidr = cidr_cell.map_or("", |c| trim(&c.text));
+    let cidr_at = || source.cell_at(record, cidr_cell);
+    match error {
+        InsertError::HostBitsSet { normalized, .. } => AllocationError::HostBitsSet {
+            at: cidr_at(),
+            text: cidr.to_owned(),
+            normalized,
+        },
+        InsertError::Ipv4MappedPrefix { ipv4, .. } => AllocationError::Ipv4MappedPrefix {
+            at: cidr_at(),
+            text: cidr.to_owned(),
+            ipv4,
+        },
+        InsertError::EmptyAgency { .. } => AllocationError::EmptyAgency {
+            at: source.cell_at(record, cells.get(columns.agency)),
+        },
+        InsertError::DuplicatePrefix { prefix, first_line } => AllocationError::DuplicatePrefix {
+            at: cidr_at(),
+            prefix,
+            // Every entry of a file-built table has a line.
+            first_line: first_line.unwrap_or_default(),
+        },
+    }
 }

@@ -24,16 +24,21 @@ mod builder;
 mod error;
 mod lexer;
 mod load;
+mod order;
 mod prefix;
+mod radix;
 
 use std::fmt;
 use std::io::Read;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::num::NonZeroUsize;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use prefix_trie::PrefixMap;
+
+use order::V4Order;
 
 pub use builder::AllocationTableBuilder;
 pub use error::{AllocationError, InsertError, Location, PrefixProblem};
@@ -50,12 +55,30 @@ struct Entry {
     agency: TextId,
     sub_organization: Option<TextId>,
     contact: Option<TextId>,
-    line: Option<usize>,
+    /// Non-zero, as lines count from 1, so that the option costs no room.
+    line: Option<NonZeroUsize>,
 }
 
-/// The index of a text in [`Texts`].
+// A table file's rows are written once each while loading (100,000 of
+// them for a large table): keep them small.
+const _: () = assert!(std::mem::size_of::<Entry>() <= 56);
+
+/// The index of a text in [`Texts`], plus one: non-zero, so that an
+/// optional text takes no more room than a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct TextId(usize);
+struct TextId(NonZeroUsize);
+
+impl TextId {
+    /// The id of the text at `index`.
+    fn new(index: usize) -> Self {
+        TextId(NonZeroUsize::MIN.saturating_add(index))
+    }
+
+    /// Where the text is in [`Texts`].
+    fn index(self) -> usize {
+        self.0.get() - 1
+    }
+}
 
 /// The distinct texts of a table (agencies, sub-organisations, contacts),
 /// each stored once.
@@ -67,7 +90,7 @@ impl Texts {
     /// empty text stands in, rather than a panic, should one not).
     fn get(&self, id: TextId) -> &Arc<str> {
         static MISSING: std::sync::LazyLock<Arc<str>> = std::sync::LazyLock::new(|| Arc::from(""));
-        self.0.get(id.0).unwrap_or(&MISSING)
+        self.0.get(id.index()).unwrap_or(&MISSING)
     }
 }
 
@@ -80,7 +103,13 @@ impl Texts {
 pub struct AllocationTable {
     entries: Vec<Entry>,
     texts: Texts,
-    v4: PrefixMap<Ipv4Net, usize>,
+    /// The IPv4 trie, built on the first IPv4 lookup: `classify` answers
+    /// IPv4 addresses from its flattened ranges and never asks it, and a
+    /// table file's rows are checked for duplicates by sorting, so loading
+    /// need not insert 100,000 prefixes into it.
+    v4: OnceLock<PrefixMap<Ipv4Net, usize>>,
+    /// The IPv4 entries in address order, which flattening walks.
+    v4_order: V4Order,
     v6: PrefixMap<Ipv6Net, usize>,
 }
 
@@ -139,7 +168,24 @@ impl AllocationTable {
 
     #[inline]
     fn lookup_v4(&self, ip: Ipv4Addr) -> Option<usize> {
-        self.v4.get_lpm(&Ipv4Net::from(ip)).map(|(_, &index)| index)
+        self.v4_trie()
+            .get_lpm(&Ipv4Net::from(ip))
+            .map(|(_, &index)| index)
+    }
+
+    /// The IPv4 trie, built from the entries (which hold no duplicates)
+    /// the first time it is needed, in their order, as a builder that
+    /// checks each insert builds it.
+    fn v4_trie(&self) -> &PrefixMap<Ipv4Net, usize> {
+        self.v4.get_or_init(|| {
+            let mut trie = PrefixMap::new();
+            for (index, entry) in self.entries.iter().enumerate() {
+                if let IpNet::V4(prefix) = entry.prefix {
+                    trie.insert(prefix, index);
+                }
+            }
+            trie
+        })
     }
 
     #[inline]
@@ -169,6 +215,16 @@ impl AllocationTable {
         &self.texts.0
     }
 
+    /// The IPv4 allocations by first address, the widest of those sharing
+    /// one first: the order flattening them into ranges needs, sorted once
+    /// as the table was built.
+    pub(crate) fn ipv4_in_address_order(&self) -> impl Iterator<Item = Allocation<'_>> {
+        self.v4_order
+            .iter()
+            .filter_map(|index| self.entries.get(index))
+            .map(|entry| self.allocation(entry))
+    }
+
     fn allocation<'a>(&'a self, entry: &'a Entry) -> Allocation<'a> {
         Allocation {
             entry,
@@ -181,7 +237,7 @@ impl fmt::Debug for AllocationTable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AllocationTable")
             .field("len", &self.len())
-            .field("ipv4", &self.v4.len())
+            .field("ipv4", &self.v4_order.iter().len())
             .field("ipv6", &self.v6.len())
             .finish()
     }
@@ -229,7 +285,7 @@ impl<'a> Allocation<'a> {
     /// for every allocation of one agency, so callers need not intern the
     /// names again.
     pub(crate) fn agency_index(&self) -> usize {
-        self.entry.agency.0
+        self.entry.agency.index()
     }
 
     /// The sub-organisation within the agency, when the table names one.
@@ -247,7 +303,7 @@ impl<'a> Allocation<'a> {
     /// The 1-based table line the allocation came from; `None` when it was
     /// inserted through the builder.
     pub fn line(&self) -> Option<usize> {
-        self.entry.line
+        self.entry.line.map(NonZeroUsize::get)
     }
 }
 

@@ -503,3 +503,47 @@ fn allocations_are_equal_by_what_they_say_across_tables() {
     assert_eq!(a, b);
     assert_ne!(a, c);
 }
+
+proptest::proptest! {
+    /// A table file read with its IPv4 duplicates found by one sort gives
+    /// the table, or the error (kind, line, column, first line), that
+    /// checking each insert gives, whatever other faults come before or
+    /// after the first duplicate.
+    #[test]
+    fn sorting_for_duplicates_loads_as_checking_each_insert(
+        rows in proptest::collection::vec(
+            (
+                proptest::sample::select(vec![
+                    "10.0.0.0/8", "10.0.0.0/16", " 10.0.0.0/8 ", "\"10.0.0.0/8\"", "192.0.2.0/24",
+                    "192.0.2.0/25", "10.0.0.0", "10.1.2.3/16", "x", "10.0.0.0/33", "::/0",
+                    "2001:db8::/32", "::ffff:192.0.2.0/120", "",
+                ]),
+                proptest::sample::select(vec!["USDA", "DOC", "", " USDA "]),
+                proptest::sample::select(vec!["", "\n", "\n# note\n", "\n\n", ",extra", ",\"open"]),
+                proptest::bool::weighted(0.9),
+            ),
+            0..14,
+        ),
+    ) {
+        let mut text = String::from("cidr,agency\n");
+        for (cidr, agency, after, clean) in rows {
+            text.push_str(cidr);
+            text.push(',');
+            text.push_str(agency);
+            if !clean {
+                text.push_str(after);
+            }
+            text.push('\n');
+        }
+        let path = std::path::Path::new("tso.csv");
+        let outcome = |builder| match load::parse_into(&text, path, builder) {
+            Ok(table) => Ok(table.iter().map(|a| (a.prefix(), a.agency().to_owned(), a.line())).collect::<Vec<_>>()),
+            Err(e) => Err(e.to_string()),
+        };
+        proptest::prop_assert_eq!(
+            outcome(AllocationTableBuilder::sorting_duplicates()),
+            outcome(AllocationTableBuilder::new()),
+            "{}", text
+        );
+    }
+}

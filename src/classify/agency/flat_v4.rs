@@ -12,7 +12,6 @@ use std::sync::Arc;
 
 use ipnet::{IpNet, Ipv4Net};
 
-use super::radix;
 use crate::allocation::AllocationTable;
 
 /// Disjoint IPv4 ranges covering the whole space, each with the most
@@ -196,23 +195,6 @@ impl FlatV4 {
     /// is too large for an [`Owner`] (past 2^26 distinct texts), when
     /// lookups must go to the table's trie instead.
     pub(super) fn new(table: &AllocationTable) -> Option<Self> {
-        // An owner names its agency by the table's own index of its texts,
-        // which the table interned as it was built.
-        let v4 = table
-            .iter()
-            .filter_map(|allocation| match allocation.prefix() {
-                IpNet::V4(net) => Some((net, allocation.agency_index())),
-                IpNet::V6(_) => None,
-            });
-        let prefixes = sort_keys(v4)?;
-        Some(Self::from_sort_keys(prefixes, table.texts().to_vec()))
-    }
-
-    /// Flattens prefixes given as [`sort_key`]s, their owners naming
-    /// `agencies` by index.
-    fn from_sort_keys(mut prefixes: Vec<u64>, agencies: Vec<Arc<str>>) -> Self {
-        // No two allocations share a prefix, so the order is total.
-        radix::sort(&mut prefixes);
         let mut flat = Flattening {
             ranges: vec![Range {
                 start: 0,
@@ -220,16 +202,29 @@ impl FlatV4 {
             }],
         };
         // The prefixes containing the current address, innermost last:
-        // prefixes nest or are disjoint, never overlap otherwise.
+        // prefixes nest or are disjoint, never overlap otherwise. The
+        // table sorted them by first address, the widest first.
         let mut open: Vec<(u32, Owner)> = Vec::new();
-        for key in prefixes {
-            let (first, owner) = from_sort_key(key);
+        for allocation in table.ipv4_in_address_order() {
+            let IpNet::V4(net) = allocation.prefix() else {
+                continue;
+            };
+            // An owner names its agency by the table's own index of its
+            // texts, which the table interned as it was built.
+            let owner = Owner::new(allocation.agency_index(), net.prefix_len())?;
+            let first = u32::from(net.network());
             let last = first | u32::MAX.checked_shr(u32::from(owner.length())).unwrap_or(0);
             flat.close_before(&mut open, Some(first));
             flat.begin(first, owner);
             open.push((last, owner));
         }
         flat.close_before(&mut open, None);
+        Some(Self::from_ranges(flat, table.texts().to_vec()))
+    }
+
+    /// The directories over flattened ranges, their owners naming
+    /// `agencies` by index.
+    fn from_ranges(flat: Flattening, agencies: Vec<Arc<str>>) -> Self {
         let mut directory = Vec::with_capacity((1 << 16) + 1);
         let mut i = 0usize;
         for high in 0..=1u64 << 16 {
@@ -313,38 +308,6 @@ impl FlatV4 {
         let prefix = Ipv4Net::new(Ipv4Addr::from(u32::from(ip) & mask), length).ok()?;
         Some((agency, IpNet::V4(prefix)))
     }
-}
-
-/// Each prefix and the index of its agency packed into one number (see
-/// [`sort_key`]), which sorts by radix; `None` if an index does not fit
-/// an [`Owner`].
-fn sort_keys(prefixes: impl Iterator<Item = (Ipv4Net, usize)>) -> Option<Vec<u64>> {
-    prefixes
-        .map(|(net, agency)| {
-            let owner = Owner::new(agency, net.prefix_len())?;
-            Some(sort_key(u32::from(net.network()), owner))
-        })
-        .collect()
-}
-
-/// A prefix (its first address) and its owner as one number that sorts
-/// prefixes by first address, the widest first: the first address in the
-/// high half, then the prefix length, then the agency index, which
-/// [`Owner::new`] keeps below 2^26.
-fn sort_key(first: u32, owner: Owner) -> u64 {
-    (u64::from(first) << 32)
-        | (u64::from(owner.length()) << AGENCY_BITS)
-        | (owner.agency() as u64 & ((1 << AGENCY_BITS) - 1))
-}
-
-/// Bits of a [`sort_key`] holding the agency index.
-const AGENCY_BITS: u32 = 32 - LENGTH_BITS;
-
-/// The first address and owner packed by [`sort_key`].
-fn from_sort_key(key: u64) -> (u32, Owner) {
-    let agency = (key & ((1 << AGENCY_BITS) - 1)) as u32;
-    let length = ((key >> AGENCY_BITS) & ((1 << LENGTH_BITS) - 1)) as u32;
-    ((key >> 32) as u32, Owner((agency << LENGTH_BITS) | length))
 }
 
 /// The fine directory of every /16 holding more than [`DENSE`] ranges: one
@@ -457,15 +420,14 @@ mod tests {
         Arc::new(builder.build())
     }
 
-    /// An agency index an [`Owner`] cannot hold makes the table
-    /// unflattenable rather than dropping the prefixes from it on.
+    /// An agency index an [`Owner`] cannot hold is refused (the table is
+    /// then unflattenable) rather than packed wrong.
     #[test]
     fn an_index_too_large_to_pack_is_refused() {
-        let net: Ipv4Net = "10.0.0.0/8".parse().unwrap();
-        let largest = (1usize << AGENCY_BITS) - 2;
-        let keys = sort_keys([(net, 0), (net, largest)].into_iter()).unwrap();
-        assert_eq!(from_sort_key(keys[1]).1.agency(), largest);
-        assert_eq!(sort_keys([(net, 0), (net, largest + 1)].into_iter()), None);
+        let largest = ((u32::MAX >> LENGTH_BITS) - 1) as usize;
+        let owner = Owner::new(largest, 32).unwrap();
+        assert_eq!((owner.agency(), owner.length()), (largest, 32));
+        assert_eq!(Owner::new(largest + 1, 32), None);
     }
 
     #[test]
@@ -577,26 +539,6 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Packing for the sort loses nothing and orders as (first
-        /// address, widest first) does.
-        #[test]
-        fn sort_keys_round_trip_and_order_by_first_address_then_width(
-            a in (0u32..=u32::MAX, 0u8..=32, 0usize..(1 << 26) - 1),
-            b in (0u32..=u32::MAX, 0u8..=32, 0usize..(1 << 26) - 1),
-        ) {
-            let key = |(address, length, agency): (u32, u8, usize)| {
-                let net = Ipv4Net::new(Ipv4Addr::from(address), length).unwrap().trunc();
-                let owner = Owner::new(agency, length).unwrap();
-                let first = u32::from(net.network());
-                let packed = sort_key(first, owner);
-                proptest::prop_assert_eq!(from_sort_key(packed), (first, owner));
-                Ok((packed, (first, !u32::from(net.broadcast()), agency)))
-            };
-            let (ka, oa) = key(a)?;
-            let (kb, ob) = key(b)?;
-            proptest::prop_assert_eq!(ka.cmp(&kb), oa.cmp(&ob));
-        }
-
         /// Random nested tables (prefixes drawn around a few networks, so
         /// they nest and abut) give the trie's answer for every probe.
         #[test]

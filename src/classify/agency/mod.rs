@@ -6,7 +6,6 @@
 //! disjoint ranges ([`flat_v4`]); IPv6 addresses to the table's trie.
 
 mod flat_v4;
-mod radix;
 
 use std::net::IpAddr;
 use std::sync::Arc;
