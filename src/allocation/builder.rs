@@ -117,7 +117,13 @@ impl AllocationTableBuilder {
 
     /// Finishes the table; entries keep their insertion order.
     pub fn build(self) -> AllocationTable {
-        // A builder that checks each insert holds no duplicate to report.
+        // A builder that checks each insert holds no duplicate to report;
+        // one from `sorting_duplicates` must go through `finish`, which
+        // reports its first duplicate rather than keep it.
+        debug_assert!(
+            matches!(self.v4, V4Duplicates::Trie(_)),
+            "a builder that sorts for duplicates is finished, not built"
+        );
         self.assemble().0
     }
 
