@@ -190,12 +190,7 @@ impl AllocationTableBuilder {
             (IpNet::V6(p), _) => claim(&mut self.v6, p, index),
         };
         if let Some(first) = existing {
-            let first_line = self
-                .entries
-                .get(first)
-                .and_then(|e| e.line)
-                .map(|l| l.get());
-            return Err(InsertError::DuplicatePrefix { prefix, first_line });
+            return Err(duplicate_of(&self.entries, first, prefix));
         }
         let entry = Entry {
             prefix,
@@ -215,9 +210,7 @@ impl AllocationTableBuilder {
     #[inline]
     fn intern(&mut self, s: &str, column: usize) -> TextId {
         let recent = self.recent.get(column).copied().flatten();
-        if let Some(id) =
-            recent.filter(|id| self.texts.0.get(id.index()).is_some_and(|t| **t == *s))
-        {
+        if let Some(id) = recent.filter(|&id| **self.texts.get(id) == *s) {
             return id;
         }
         self.intern_other(s, column)
@@ -253,19 +246,20 @@ const AGENCY: usize = 0;
 const SUB_ORGANIZATION: usize = 1;
 const CONTACT: usize = 2;
 
+/// The error for inserting `prefix` again, which entry `first` of
+/// `entries` holds.
+fn duplicate_of(entries: &[Entry], first: usize, prefix: IpNet) -> InsertError {
+    let first_line = entries.get(first).and_then(Entry::line);
+    InsertError::DuplicatePrefix { prefix, first_line }
+}
+
 /// The error inserting entry `again` of `entries` would have returned.
 fn table_duplicate_row(entries: &[Entry], duplicate: Duplicate) -> DuplicateRow {
     let again = entries.get(duplicate.again);
-    let first_line = entries
-        .get(duplicate.first)
-        .and_then(|e| e.line)
-        .map(|l| l.get());
+    let prefix = again.map_or(IpNet::V4(Ipv4Net::default()), |e| e.prefix);
     DuplicateRow {
-        error: InsertError::DuplicatePrefix {
-            prefix: again.map_or(IpNet::V4(Ipv4Net::default()), |e| e.prefix),
-            first_line,
-        },
-        line: again.and_then(|e| e.line).map(|l| l.get()),
+        error: duplicate_of(entries, duplicate.first, prefix),
+        line: again.and_then(Entry::line),
     }
 }
 

@@ -63,6 +63,14 @@ struct Entry {
 // them for a large table): keep them small.
 const _: () = assert!(std::mem::size_of::<Entry>() <= 56);
 
+impl Entry {
+    /// The 1-based table line the entry came from; `None` when it was
+    /// inserted through the builder.
+    fn line(&self) -> Option<usize> {
+        self.line.map(NonZeroUsize::get)
+    }
+}
+
 /// The index of a text in [`Texts`], plus one: non-zero, so that an
 /// optional text takes no more room than a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -303,7 +311,7 @@ impl<'a> Allocation<'a> {
     /// The 1-based table line the allocation came from; `None` when it was
     /// inserted through the builder.
     pub fn line(&self) -> Option<usize> {
-        self.entry.line.map(NonZeroUsize::get)
+        self.entry.line()
     }
 }
 
