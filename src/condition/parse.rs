@@ -82,10 +82,22 @@ pub fn parse_condition(cx: &mut Cx<'_>, scope: &Scope<'_>, node: &Node) -> Optio
         );
         return None;
     }
-    let mut items = Vec::with_capacity(entries.len());
+    all_of(
+        entries
+            .iter()
+            .map(|(key, value)| parse_entry(cx, scope, key, value)),
+        node.span,
+    )
+}
+
+/// Every one of `parts` together: the single part itself, or an
+/// [`Condition::All`] spanning `span`. Every part is parsed, so that all
+/// of a condition's problems are reported at once; `None` if any had one.
+fn all_of(parts: impl Iterator<Item = Option<Condition>>, span: Span) -> Option<Condition> {
+    let mut items = Vec::new();
     let mut ok = true;
-    for (key, value) in entries {
-        match parse_entry(cx, scope, key, value) {
+    for part in parts {
+        match part {
             Some(condition) => items.push(condition),
             None => ok = false,
         }
@@ -96,7 +108,7 @@ pub fn parse_condition(cx: &mut Cx<'_>, scope: &Scope<'_>, node: &Node) -> Optio
     Some(if items.len() == 1 {
         items.pop()?
     } else {
-        Condition::All(items, node.span)
+        Condition::All(items, span)
     })
 }
 
@@ -235,22 +247,10 @@ fn parse_field(
     };
     match &value.kind {
         NodeKind::Map(ops) if !ops.is_empty() => {
-            let mut items = Vec::new();
-            let mut ok = true;
-            for (op_key, operand) in ops {
-                match parse_operator(cx, scope, def, op_key, operand) {
-                    Some(op) => items.push(test(op, op_key.span)),
-                    None => ok = false,
-                }
-            }
-            if !ok {
-                return None;
-            }
-            Some(if items.len() == 1 {
-                items.pop()?
-            } else {
-                Condition::All(items, key.span)
-            })
+            let tests = ops.iter().map(|(op_key, operand)| {
+                parse_operator(cx, scope, def, op_key, operand).map(|op| test(op, op_key.span))
+            });
+            all_of(tests, key.span)
         }
         NodeKind::Null => {
             cx.report(
