@@ -76,11 +76,14 @@ pub struct Audit {
     pub as_of: DateTime<Utc>,
     /// The incidents.
     pub incidents: Vec<IncidentView>,
-    /// Every deadline of every incident (incident position, evaluation).
+    /// Every deadline of every incident (incident position, evaluation),
+    /// in incident order, as are [`Self::owed`] and [`Self::quality`]:
+    /// [`Self::evaluations_of`] and its siblings find an incident's items
+    /// by that order.
     pub evaluations: Vec<(usize, Evaluation)>,
-    /// What missed deadlines make owed.
+    /// What missed deadlines make owed, in incident order.
     pub owed: Vec<Owed>,
-    /// Data-quality findings (incident position, text).
+    /// Data-quality findings (incident position, text), in incident order.
     pub quality: Vec<(usize, String)>,
     /// Findings about policy exceptions.
     pub exceptions: Vec<ExceptionFinding>,
@@ -356,66 +359,180 @@ impl Audit {
             .map_or("?", |i| i.incident.id.as_str())
     }
 
+    /// The evaluations of the incident at position `incident`.
+    pub fn evaluations_of(&self, incident: usize) -> &[(usize, Evaluation)] {
+        incident_run(&self.evaluations, incident, |(i, _)| *i)
+    }
+
+    /// What the missed deadlines of the incident at position `incident`
+    /// make owed.
+    pub fn owed_of(&self, incident: usize) -> &[Owed] {
+        incident_run(&self.owed, incident, |o| o.incident)
+    }
+
+    /// The data-quality findings of the incident at position `incident`.
+    pub fn quality_of(&self, incident: usize) -> &[(usize, String)] {
+        incident_run(&self.quality, incident, |(i, _)| *i)
+    }
+
     /// The part of the audit that belongs to a fiscal quarter: deadlines due
     /// in it, deadlines due earlier that are still overdue at its end (an
     /// open item does not leave the report because its quarter ended),
     /// incidents with an event in it, exceptions in force during it.
-    pub fn select_quarter(&self, quarter: FiscalQuarter, tz: chrono_tz::Tz) -> Audit {
+    pub fn select_quarter(self, quarter: FiscalQuarter, tz: chrono_tz::Tz) -> Audit {
+        let Audit {
+            as_of,
+            incidents,
+            evaluations,
+            owed,
+            quality,
+            exceptions,
+            poams,
+        } = self;
         let in_quarter = |date: NaiveDate| quarter.contains(date);
         let local = |t: &DateTime<FixedOffset>| t.with_timezone(&tz).date_naive();
-        let incident_in = |view: &IncidentView| {
-            view.incident
-                .events
-                .iter()
-                .any(|o| in_quarter(local(&o.at)))
+        let incident_in = |index: usize| {
+            incidents.get(index).is_some_and(|view| {
+                view.incident
+                    .events
+                    .iter()
+                    .any(|o| in_quarter(local(&o.at)))
+            })
         };
-        let evaluations: Vec<(usize, Evaluation)> = self
-            .evaluations
-            .iter()
+        let evaluations: Vec<(usize, Evaluation)> = evaluations
+            .into_iter()
             .filter(|(i, e)| match (&e.due, &e.start) {
                 (Some(due), _) => {
                     in_quarter(due.date_naive())
                         || (e.status == Status::Overdue && due.date_naive() < quarter.first_day())
                 }
                 (None, Some(start)) => in_quarter(local(&start.at)),
-                (None, None) => self.incidents.get(*i).is_some_and(incident_in),
+                (None, None) => incident_in(*i),
             })
-            .cloned()
             .collect();
-        let keep_owed = |o: &Owed| {
-            evaluations
-                .iter()
-                .any(|(i, e)| *i == o.incident && e.deadline == o.deadline)
-        };
-        let mut selected = self.clone();
-        selected.owed = self.owed.iter().filter(|o| keep_owed(o)).cloned().collect();
-        selected.quality = self
-            .quality
-            .iter()
-            .filter(|(i, _)| self.incidents.get(*i).is_some_and(incident_in))
-            .cloned()
+        let owed = owed
+            .into_iter()
+            .filter(|o| {
+                incident_run(&evaluations, o.incident, |(i, _)| *i)
+                    .iter()
+                    .any(|(_, e)| e.deadline == o.deadline)
+            })
             .collect();
-        selected.exceptions = self
-            .exceptions
-            .iter()
+        let quality = quality
+            .into_iter()
+            .filter(|(i, _)| incident_in(*i))
+            .collect();
+        let exceptions = exceptions
+            .into_iter()
             .filter(|x| x.in_force_during(quarter))
-            .cloned()
             .collect();
-        selected.poams = self
-            .poams
-            .iter()
+        let poams = poams
+            .into_iter()
             .filter(|p| {
                 p.detected.is_none_or(|d| d <= quarter.last_day())
                     && p.completed.is_none_or(|c| c >= quarter.first_day())
             })
-            .cloned()
             .collect();
-        selected.evaluations = evaluations;
-        selected
+        Audit {
+            as_of,
+            incidents,
+            evaluations,
+            owed,
+            quality,
+            exceptions,
+            poams,
+        }
     }
 
     /// Whether any finding has this status.
     pub fn has(&self, status: Status) -> bool {
         self.evaluations.iter().any(|(_, e)| e.status == status)
+    }
+}
+
+/// The items of `items` about the incident at position `incident`, by
+/// binary search: `items` is in incident order (`of` gives an item's
+/// incident), since an audit adds each incident's items together and in
+/// input order, and selecting a quarter keeps that order. A search over
+/// every item per incident made reports on tens of thousands of incidents
+/// take minutes.
+fn incident_run<T>(items: &[T], incident: usize, of: impl Fn(&T) -> usize) -> &[T] {
+    let start = items.partition_point(|t| of(t) < incident);
+    let end = items.partition_point(|t| of(t) <= incident);
+    items.get(start..end).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::FiscalQuarter;
+
+    #[test]
+    fn an_incidents_run_is_found_wherever_it_lies() {
+        let items = [(0, 'a'), (0, 'b'), (2, 'c'), (5, 'd'), (5, 'e'), (5, 'f')];
+        let run = |incident| -> String {
+            incident_run(&items, incident, |(i, _)| *i)
+                .iter()
+                .map(|(_, c)| *c)
+                .collect()
+        };
+        assert_eq!(run(0), "ab");
+        assert_eq!(run(1), "");
+        assert_eq!(run(2), "c");
+        assert_eq!(run(3), "");
+        assert_eq!(run(5), "def");
+        assert_eq!(run(6), "");
+        assert!(incident_run(&[] as &[(usize, char)], 0, |(i, _)| *i).is_empty());
+    }
+
+    /// Each incident's items, found by search, are those a scan of every
+    /// item finds: for a whole audit of the fixture history and for a
+    /// quarter of it.
+    /// Whether `found` are the very items `scanned` (not equal copies).
+    fn same<T>(found: &[T], scanned: &[&T]) -> bool {
+        found.len() == scanned.len() && found.iter().zip(scanned).all(|(f, s)| std::ptr::eq(f, *s))
+    }
+
+    #[test]
+    fn each_incidents_items_are_those_a_full_scan_finds() {
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let ruleset = crate::ruleset::load(&repo.join("rules/usda")).expect("usda");
+        let mut reader = HistoryReader::new(&ruleset);
+        for name in ["usda-history.csv", "data-quality.csv", "open-incident.csv"] {
+            reader
+                .read(&repo.join("fixtures/audit").join(name))
+                .expect("the fixture reads");
+        }
+        let as_of = DateTime::parse_from_rfc3339("2026-12-31T23:59:59-05:00")
+            .expect("a time")
+            .with_timezone(&Utc);
+        let audit = Auditor::new(&ruleset, None).audit(reader.finish(), &[], as_of);
+        let quarter: FiscalQuarter = "FY2027Q1".parse().expect("a quarter");
+        let selected = audit
+            .clone()
+            .select_quarter(quarter, ruleset.meta.timezone.value);
+        for audit in [&audit, &selected] {
+            assert!(!audit.owed.is_empty() && !audit.quality.is_empty());
+            for incident in 0..=audit.incidents.len() {
+                let evaluations: Vec<_> = audit
+                    .evaluations
+                    .iter()
+                    .filter(|(i, _)| *i == incident)
+                    .collect();
+                let owed: Vec<_> = audit
+                    .owed
+                    .iter()
+                    .filter(|o| o.incident == incident)
+                    .collect();
+                let quality: Vec<_> = audit
+                    .quality
+                    .iter()
+                    .filter(|(i, _)| *i == incident)
+                    .collect();
+                assert!(same(audit.evaluations_of(incident), &evaluations));
+                assert!(same(audit.owed_of(incident), &owed));
+                assert!(same(audit.quality_of(incident), &quality));
+            }
+        }
     }
 }

@@ -79,9 +79,9 @@ pub fn from_incidents(ruleset: &Ruleset, audit: &Audit) -> Vec<Poam> {
             let view = audit.incidents.get(owed.incident)?;
             let deadline = ruleset.deadline(owed.deadline);
             let evaluation = audit
-                .evaluations
+                .evaluations_of(owed.incident)
                 .iter()
-                .find(|(i, e)| *i == owed.incident && e.deadline == owed.deadline)
+                .find(|(_, e)| e.deadline == owed.deadline)
                 .map(|(_, e)| e)?;
             let milestones = view
                 .incident

@@ -185,8 +185,8 @@ pub fn run(args: AuditArgs) -> u8 {
 
     let output = Destination::from_arg(args.output.as_deref());
     let written = Sink::open(&output).and_then(|sink| match args.format {
-        AuditFormat::Csv => findings::write_csv(sink, &findings::rows(&ruleset, &audit), escaping),
-        AuditFormat::Jsonl => findings::write_jsonl(sink, &findings::rows(&ruleset, &audit)),
+        AuditFormat::Csv => findings::write_csv(sink, findings::rows(&ruleset, &audit), escaping),
+        AuditFormat::Jsonl => findings::write_jsonl(sink, findings::rows(&ruleset, &audit)),
         AuditFormat::Md => {
             use std::io::Write;
             let mut sink = sink;

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::Sink;
 use super::cells::{CellEscaping, CellWriter};
-use crate::audit::{Audit, OwedKind, Status};
+use crate::audit::{Audit, Evaluation, OwedKind, Status};
 use crate::classify::format_time;
 use crate::ruleset::Ruleset;
 
@@ -72,85 +72,18 @@ pub struct FindingRow {
 }
 
 /// Every finding of an audit, in a stable order: incidents in input order,
-/// deadlines in ruleset order, then data quality, then exceptions.
-pub fn rows(ruleset: &Ruleset, audit: &Audit) -> Vec<FindingRow> {
-    let tz = ruleset.meta.timezone.value;
-    let time = |t: &chrono::DateTime<chrono::FixedOffset>| format_time(&t.with_timezone(&tz));
-    let event = |e: crate::ruleset::model::EventId| ruleset.event(e).id.value.clone();
-    let mut out = Vec::new();
-    for (index, evaluation) in &audit.evaluations {
-        let Some(view) = audit.incidents.get(*index) else {
-            continue;
-        };
-        let deadline = ruleset.deadline(evaluation.deadline);
-        let owed = audit
-            .owed
-            .iter()
-            .filter(|o| o.incident == *index && o.deadline == evaluation.deadline)
-            .map(|o| {
-                let what = match &o.what {
-                    OwedKind::Notification(to) => format!("one-time notification to {to}"),
-                    OwedKind::Poam => "POA&M until the incident closes".to_owned(),
-                    OwedKind::Declaration => "declaration of a CS incident".to_owned(),
-                };
-                match o.done {
-                    Some(at) => format!("{what}: done {}", time(&at)),
-                    None => format!("{what}: owed"),
-                }
-            })
-            .collect();
-        let mut detail = evaluation.note.clone();
-        if matches!(evaluation.status, Status::Breached | Status::Overdue) {
-            if let Some(permits) = &deadline.on_breach.permits {
-                detail.push_str(&format!(
-                    "; permits `{}`",
-                    ruleset.event(permits.value).id.value
-                ));
-            }
-        }
-        out.push(FindingRow {
-            incident: view.incident.id.clone(),
-            agency: view.agency.clone(),
-            level: view.level.clone(),
-            kind: "deadline".to_owned(),
-            rule: deadline.id.value.clone(),
-            citation: deadline.citation.value.clone(),
-            status: evaluation.status.as_str().to_owned(),
-            unit: evaluation.scope.clone().unwrap_or_default(),
-            start_event: evaluation
-                .start
-                .as_ref()
-                .map(|m| event(m.event))
-                .unwrap_or_default(),
-            start_at: evaluation
-                .start
-                .as_ref()
-                .map(|m| time(&m.at))
-                .unwrap_or_default(),
-            due_at: evaluation.due.as_ref().map(format_time).unwrap_or_default(),
-            end_event: evaluation
-                .end
-                .as_ref()
-                .map(|m| event(m.event))
-                .unwrap_or_default(),
-            end_at: evaluation
-                .end
-                .as_ref()
-                .map(|m| time(&m.at))
-                .unwrap_or_default(),
-            margin_minutes: evaluation
-                .margin
-                .map(crate::audit::deadline::margin_minutes),
-            working_days_late: evaluation.working_days_late,
-            detail,
-            owed,
-        });
-    }
-    for (index, text) in &audit.quality {
-        let Some(view) = audit.incidents.get(*index) else {
-            continue;
-        };
-        out.push(FindingRow {
+/// deadlines in ruleset order, then data quality, then exceptions. Rows are
+/// made one at a time as the writer asks for them: an audit of a few
+/// hundred thousand incidents has millions of findings, and holding them
+/// all as rows of text took gigabytes.
+pub fn rows<'a>(ruleset: &'a Ruleset, audit: &'a Audit) -> impl Iterator<Item = FindingRow> + 'a {
+    let deadlines = audit
+        .evaluations
+        .iter()
+        .filter_map(move |(index, evaluation)| deadline_row(ruleset, audit, *index, evaluation));
+    let quality = audit.quality.iter().filter_map(move |(index, text)| {
+        let view = audit.incidents.get(*index)?;
+        Some(FindingRow {
             incident: view.incident.id.clone(),
             agency: view.agency.clone(),
             level: view.level.clone(),
@@ -158,16 +91,16 @@ pub fn rows(ruleset: &Ruleset, audit: &Audit) -> Vec<FindingRow> {
             status: "data-quality".to_owned(),
             detail: text.clone(),
             ..FindingRow::empty()
-        });
-    }
+        })
+    });
     let citation = ruleset
         .exceptions
         .as_ref()
         .map(|p| p.citation.value.clone())
         .unwrap_or_default();
-    for finding in &audit.exceptions {
+    let exceptions = audit.exceptions.iter().map(move |finding| {
         let e = &finding.exception;
-        out.push(FindingRow {
+        FindingRow {
             incident: e.id.clone(),
             agency: e.agency.clone(),
             kind: "exception".to_owned(),
@@ -184,9 +117,85 @@ pub fn rows(ruleset: &Ruleset, audit: &Audit) -> Vec<FindingRow> {
             .collect::<Vec<_>>()
             .join("; "),
             ..FindingRow::empty()
-        });
+        }
+    });
+    deadlines.chain(quality).chain(exceptions)
+}
+
+/// The row of one deadline of the incident at position `index`.
+fn deadline_row(
+    ruleset: &Ruleset,
+    audit: &Audit,
+    index: usize,
+    evaluation: &Evaluation,
+) -> Option<FindingRow> {
+    let tz = ruleset.meta.timezone.value;
+    let time = |t: &chrono::DateTime<chrono::FixedOffset>| format_time(&t.with_timezone(&tz));
+    let event = |e: crate::ruleset::model::EventId| ruleset.event(e).id.value.clone();
+    let view = audit.incidents.get(index)?;
+    let deadline = ruleset.deadline(evaluation.deadline);
+    let owed = audit
+        .owed_of(index)
+        .iter()
+        .filter(|o| o.deadline == evaluation.deadline)
+        .map(|o| {
+            let what = match &o.what {
+                OwedKind::Notification(to) => format!("one-time notification to {to}"),
+                OwedKind::Poam => "POA&M until the incident closes".to_owned(),
+                OwedKind::Declaration => "declaration of a CS incident".to_owned(),
+            };
+            match o.done {
+                Some(at) => format!("{what}: done {}", time(&at)),
+                None => format!("{what}: owed"),
+            }
+        })
+        .collect();
+    let mut detail = evaluation.note.clone();
+    if matches!(evaluation.status, Status::Breached | Status::Overdue) {
+        if let Some(permits) = &deadline.on_breach.permits {
+            detail.push_str(&format!(
+                "; permits `{}`",
+                ruleset.event(permits.value).id.value
+            ));
+        }
     }
-    out
+    Some(FindingRow {
+        incident: view.incident.id.clone(),
+        agency: view.agency.clone(),
+        level: view.level.clone(),
+        kind: "deadline".to_owned(),
+        rule: deadline.id.value.clone(),
+        citation: deadline.citation.value.clone(),
+        status: evaluation.status.as_str().to_owned(),
+        unit: evaluation.scope.clone().unwrap_or_default(),
+        start_event: evaluation
+            .start
+            .as_ref()
+            .map(|m| event(m.event))
+            .unwrap_or_default(),
+        start_at: evaluation
+            .start
+            .as_ref()
+            .map(|m| time(&m.at))
+            .unwrap_or_default(),
+        due_at: evaluation.due.as_ref().map(format_time).unwrap_or_default(),
+        end_event: evaluation
+            .end
+            .as_ref()
+            .map(|m| event(m.event))
+            .unwrap_or_default(),
+        end_at: evaluation
+            .end
+            .as_ref()
+            .map(|m| time(&m.at))
+            .unwrap_or_default(),
+        margin_minutes: evaluation
+            .margin
+            .map(crate::audit::deadline::margin_minutes),
+        working_days_late: evaluation.working_days_late,
+        detail,
+        owed,
+    })
 }
 
 impl FindingRow {
@@ -214,7 +223,11 @@ impl FindingRow {
 }
 
 /// Writes findings as CSV.
-pub fn write_csv(sink: Sink, rows: &[FindingRow], escaping: CellEscaping) -> io::Result<()> {
+pub fn write_csv(
+    sink: Sink,
+    rows: impl IntoIterator<Item = FindingRow>,
+    escaping: CellEscaping,
+) -> io::Result<()> {
     let mut writer = CellWriter::new(sink, escaping);
     writer.write_header(COLUMNS)?;
     for row in rows {
@@ -244,9 +257,9 @@ pub fn write_csv(sink: Sink, rows: &[FindingRow], escaping: CellEscaping) -> io:
 }
 
 /// Writes findings as JSON lines.
-pub fn write_jsonl(mut sink: Sink, rows: &[FindingRow]) -> io::Result<()> {
+pub fn write_jsonl(mut sink: Sink, rows: impl IntoIterator<Item = FindingRow>) -> io::Result<()> {
     for row in rows {
-        serde_json::to_writer(&mut sink, row)?;
+        serde_json::to_writer(&mut sink, &row)?;
         sink.write_all(b"\n")?;
     }
     sink.commit()

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::audit::deadline::human;
-use crate::audit::{Audit, OwedKind, Status};
+use crate::audit::{Audit, Evaluation, Owed, OwedKind, Status};
 use crate::calendar::FiscalQuarter;
 use crate::classify::format_time;
 use crate::ruleset::Ruleset;
@@ -53,10 +53,8 @@ pub fn render(ruleset: &Ruleset, audit: &Audit, quarter: Option<FiscalQuarter>) 
     for (agency, incidents) in &agencies {
         let counts = status_counts(audit, incidents);
         let owed = |kind: fn(&OwedKind) -> bool| {
-            audit
-                .owed
-                .iter()
-                .filter(|o| incidents.contains(&o.incident) && kind(&o.what) && o.done.is_none())
+            owed_of(audit, incidents)
+                .filter(|o| kind(&o.what) && o.done.is_none())
                 .count()
         };
         let _ = writeln!(
@@ -108,10 +106,10 @@ fn by_agency(audit: &Audit) -> BTreeMap<String, Vec<usize>> {
     let mut map: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (index, view) in audit.incidents.iter().enumerate() {
         let relevant = audit
-            .evaluations
+            .evaluations_of(index)
             .iter()
-            .any(|(i, e)| *i == index && e.status != Status::NotApplicable)
-            || audit.quality.iter().any(|(i, _)| *i == index);
+            .any(|(_, e)| e.status != Status::NotApplicable)
+            || !audit.quality_of(index).is_empty();
         if relevant {
             map.entry(view.agency.clone()).or_default().push(index);
         }
@@ -119,13 +117,24 @@ fn by_agency(audit: &Audit) -> BTreeMap<String, Vec<usize>> {
     map
 }
 
+/// The evaluations of `incidents` (positions, ascending), in the audit's
+/// order.
+fn evaluations_of<'a>(
+    audit: &'a Audit,
+    incidents: &'a [usize],
+) -> impl Iterator<Item = &'a (usize, Evaluation)> {
+    incidents.iter().flat_map(|i| audit.evaluations_of(*i))
+}
+
+/// What the missed deadlines of `incidents` (positions, ascending) make
+/// owed, in the audit's order.
+fn owed_of<'a>(audit: &'a Audit, incidents: &'a [usize]) -> impl Iterator<Item = &'a Owed> {
+    incidents.iter().flat_map(|i| audit.owed_of(*i))
+}
+
 fn status_counts(audit: &Audit, incidents: &[usize]) -> BTreeMap<Status, usize> {
     let mut counts = BTreeMap::new();
-    for (_, e) in audit
-        .evaluations
-        .iter()
-        .filter(|(i, _)| incidents.contains(i))
-    {
+    for (_, e) in evaluations_of(audit, incidents) {
         *counts.entry(e.status).or_insert(0) += 1;
     }
     counts
@@ -151,11 +160,7 @@ fn agency_section(out: &mut String, ruleset: &Ruleset, audit: &Audit, incidents:
     let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|");
     for (d, deadline) in ruleset.deadlines.iter().enumerate() {
         let mut counts = BTreeMap::new();
-        for (_, e) in audit
-            .evaluations
-            .iter()
-            .filter(|(i, e)| incidents.contains(i) && e.deadline == d)
-        {
+        for (_, e) in evaluations_of(audit, incidents).filter(|(_, e)| e.deadline == d) {
             *counts.entry(e.status).or_insert(0) += 1;
         }
         if counts.keys().all(|s| *s == Status::NotApplicable) {
@@ -174,12 +179,8 @@ fn agency_section(out: &mut String, ruleset: &Ruleset, audit: &Audit, incidents:
             met_percent(&counts)
         );
     }
-    let breaches: Vec<_> = audit
-        .evaluations
-        .iter()
-        .filter(|(i, e)| {
-            incidents.contains(i) && matches!(e.status, Status::Breached | Status::Overdue)
-        })
+    let breaches: Vec<_> = evaluations_of(audit, incidents)
+        .filter(|(_, e)| matches!(e.status, Status::Breached | Status::Overdue))
         .collect();
     if !breaches.is_empty() {
         let _ = writeln!(out, "\n### Breaches\n");
@@ -218,11 +219,7 @@ fn agency_section(out: &mut String, ruleset: &Ruleset, audit: &Audit, incidents:
             );
         }
     }
-    let owed: Vec<_> = audit
-        .owed
-        .iter()
-        .filter(|o| incidents.contains(&o.incident))
-        .collect();
+    let owed: Vec<_> = owed_of(audit, incidents).collect();
     if !owed.is_empty() {
         let _ = writeln!(out, "\n### POA&Ms, notifications and declarations\n");
         for o in owed {
@@ -245,10 +242,9 @@ fn agency_section(out: &mut String, ruleset: &Ruleset, audit: &Audit, incidents:
             );
         }
     }
-    let quality: Vec<_> = audit
-        .quality
+    let quality: Vec<_> = incidents
         .iter()
-        .filter(|(i, _)| incidents.contains(i))
+        .flat_map(|i| audit.quality_of(*i))
         .collect();
     if !quality.is_empty() {
         let _ = writeln!(out, "\n### Data quality\n");
