@@ -8,9 +8,18 @@
 use std::path::Path;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::ruleset::load::{TextLimit, read_text_within};
 use crate::ruleset::reader::Cx;
-use crate::ruleset::yaml::{self, Node};
+use crate::ruleset::yaml::{self, MAX_RULE_FILE_BYTES, Node};
 use crate::source::{FileId, SourceMap, Span};
+
+/// The largest CSV data file read, in bytes (128 MiB). A department's
+/// inventory has a row per system and product: at about 130 bytes a row
+/// this is a million rows. Such a file is held whole, every value with its
+/// place for diagnostics, which takes about 16 times the file's size (a
+/// 52 MB inventory took 820 MB), so the limit bounds memory near 2 GB.
+/// Unlike YAML, CSV has no aliases to expand.
+pub const MAX_CSV_FILE_BYTES: u64 = 128 * 1024 * 1024;
 
 /// The files read so far and what is wrong with them.
 #[derive(Debug, Default)]
@@ -28,8 +37,21 @@ impl Inputs {
     }
 
     /// Reads a file as UTF-8 text; an unreadable one is an error diagnostic.
+    /// A YAML file may be as large as a rule file; a CSV file (an
+    /// inventory, a plan) up to [`MAX_CSV_FILE_BYTES`].
     pub fn read(&mut self, path: &Path) -> Option<FileId> {
-        match crate::ruleset::load::read_text(path) {
+        let limit = if is_csv(path) {
+            TextLimit {
+                bytes: MAX_CSV_FILE_BYTES,
+                files: "CSV data files",
+            }
+        } else {
+            TextLimit {
+                bytes: MAX_RULE_FILE_BYTES,
+                files: "YAML data files",
+            }
+        };
+        match read_text_within(path, limit) {
             Ok(text) => Some(self.sources.add(path, text)),
             Err(message) => {
                 self.diagnostics.push(Diagnostic::bare(Code::Io, message));

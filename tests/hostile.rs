@@ -524,6 +524,97 @@ fn a_rule_file_that_is_not_utf8_is_an_error_naming_the_file() {
     assert!(all.contains("ruleset.yaml"), "{all}");
 }
 
+/// A file of `len` bytes that takes no room on disk (a sparse file of
+/// zeros): enough to test size limits, which are checked before reading.
+fn sparse(dir: &Path, name: &str, len: u64) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::File::create(&path)
+        .and_then(|f| f.set_len(len))
+        .expect("a sparse file");
+    path
+}
+
+#[test]
+fn an_oversized_rule_file_is_refused_with_its_size_and_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    sparse(&rules, "ruleset.yaml", 2 << 30);
+    // JSON, whose messages are not wrapped to the terminal's width.
+    let r = run(&["check", "--format", "json", arg(&rules)]);
+    // An unreadable ruleset is unusable input, like a missing one.
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("ruleset.yaml is 2147483648 bytes; rule files are limited to 8388608 bytes"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// A CSV inventory may be larger than a YAML file (an inventory has a row
+/// per system and product), up to its own limit; a YAML inventory or
+/// advisory keeps the YAML limit.
+#[test]
+fn data_files_are_limited_by_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = std::fs::read_to_string(common::repo().join("fixtures/plan/inventory.csv"))
+        .expect("the fixture inventory");
+    let (header, rows) = fixture.split_once('\n').expect("a header");
+    let mut big = format!("{header}\n");
+    let mut copies = 0;
+    while big.len() <= 9 << 20 {
+        for row in rows.lines() {
+            let (system, rest) = row.split_once(',').expect("a system column");
+            big.push_str(&format!("{system}-{copies},{rest}\n"));
+        }
+        copies += 1;
+    }
+    let inventory = write(dir.path(), "inventory.csv", &big);
+    let advisory = common::repo().join("fixtures/plan/advisory.yaml");
+    let affected = |inventory: &Path, advisory: &Path| {
+        run(&[
+            "affected",
+            "--advisory",
+            arg(advisory),
+            "--inventory",
+            arg(inventory),
+        ])
+    };
+    let r = affected(&inventory, &advisory);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let systems = format!("{} systems:", copies * 6);
+    assert!(r.stderr.contains(&systems), "{systems} in {}", r.stderr);
+
+    // The diagnostic wraps long lines, at a space or inside a long path
+    // (a longer temporary path moves the break): compare without spaces.
+    let unwrapped = |text: &str| -> String {
+        text.chars()
+            .filter(|c| !c.is_whitespace() && *c != '│')
+            .collect()
+    };
+    let huge = sparse(dir.path(), "huge.csv", 129 << 20);
+    let r = affected(&huge, &advisory);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        unwrapped(&r.stderr).contains(&unwrapped(
+            "huge.csv is 135266304 bytes; CSV data files are limited to 134217728 bytes"
+        )),
+        "{}",
+        r.stderr
+    );
+    let yaml = sparse(dir.path(), "advisory.yaml", 9 << 20);
+    let r = affected(&inventory, &yaml);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        unwrapped(&r.stderr).contains(&unwrapped(
+            "advisory.yaml is 9437184 bytes; YAML data files are limited to 8388608 bytes"
+        )),
+        "{}",
+        r.stderr
+    );
+}
+
 /// Audits `history` as of 1 December 2026, with its rejects in a file in
 /// `dir`: the run, and the rejects' rows.
 fn audit_with_rejects(dir: &Path, history: &Path) -> (Run, Vec<BTreeMap<String, String>>) {

@@ -255,9 +255,30 @@ fn include_targets(
         .collect()
 }
 
+/// How large a file read whole as text may be, and what the message about
+/// a larger one calls such files.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TextLimit {
+    /// The largest size, in bytes.
+    pub bytes: u64,
+    /// The kind of file, plural (`rule files`).
+    pub files: &'static str,
+}
+
+/// The limit of a rule file (see [`MAX_RULE_FILE_BYTES`]).
+pub(crate) const RULE_FILE: TextLimit = TextLimit {
+    bytes: MAX_RULE_FILE_BYTES,
+    files: "rule files",
+};
+
 /// Reads a rule file as UTF-8 text, refusing directories, oversized files
 /// and invalid UTF-8 with a message that says which.
 pub(crate) fn read_text(path: &Path) -> Result<String, String> {
+    read_text_within(path, RULE_FILE)
+}
+
+/// [`read_text`], for a file of another kind with its own size limit.
+pub(crate) fn read_text_within(path: &Path, limit: TextLimit) -> Result<String, String> {
     let shown = path.display();
     let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
     if metadata.is_dir() {
@@ -265,26 +286,34 @@ pub(crate) fn read_text(path: &Path) -> Result<String, String> {
             "{shown} is a directory; expected a ruleset file (or a directory holding `{ROOT_FILE}`)"
         ));
     }
-    if metadata.len() > MAX_RULE_FILE_BYTES {
+    if metadata.len() > limit.bytes {
         return Err(format!(
-            "{shown} is {} bytes; rule files are limited to {MAX_RULE_FILE_BYTES} bytes",
-            metadata.len()
+            "{shown} is {} bytes; {} are limited to {} bytes",
+            metadata.len(),
+            limit.files,
+            limit.bytes
         ));
     }
     let mut bytes = Vec::new();
     std::fs::File::open(path)
-        .and_then(|file| file.take(MAX_RULE_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .and_then(|file| file.take(limit.bytes + 1).read_to_end(&mut bytes))
         .map_err(|e| format!("cannot read {shown}: {e}"))?;
-    decode_text(path, bytes)
+    decode_text_within(path, bytes, limit)
 }
 
 /// Checks the size of a rule file's bytes and decodes them as UTF-8,
 /// without a leading byte-order mark.
 fn decode_text(path: &Path, bytes: Vec<u8>) -> Result<String, String> {
+    decode_text_within(path, bytes, RULE_FILE)
+}
+
+/// [`decode_text`] with another size limit.
+fn decode_text_within(path: &Path, bytes: Vec<u8>, limit: TextLimit) -> Result<String, String> {
     let shown = path.display();
-    if bytes.len() as u64 > MAX_RULE_FILE_BYTES {
+    if bytes.len() as u64 > limit.bytes {
         return Err(format!(
-            "{shown} is more than {MAX_RULE_FILE_BYTES} bytes; rule files are limited to that"
+            "{shown} is more than {} bytes; {} are limited to that",
+            limit.bytes, limit.files
         ));
     }
     let text = String::from_utf8(bytes).map_err(|e| {
