@@ -380,26 +380,18 @@ impl Audit {
     /// open item does not leave the report because its quarter ended),
     /// incidents with an event in it, exceptions in force during it.
     pub fn select_quarter(self, quarter: FiscalQuarter, tz: chrono_tz::Tz) -> Audit {
-        let Audit {
-            as_of,
-            incidents,
-            evaluations,
-            owed,
-            quality,
-            exceptions,
-            poams,
-        } = self;
         let in_quarter = |date: NaiveDate| quarter.contains(date);
         let local = |t: &DateTime<FixedOffset>| t.with_timezone(&tz).date_naive();
         let incident_in = |index: usize| {
-            incidents.get(index).is_some_and(|view| {
+            self.incidents.get(index).is_some_and(|view| {
                 view.incident
                     .events
                     .iter()
                     .any(|o| in_quarter(local(&o.at)))
             })
         };
-        let evaluations: Vec<(usize, Evaluation)> = evaluations
+        let evaluations: Vec<(usize, Evaluation)> = self
+            .evaluations
             .into_iter()
             .filter(|(i, e)| match (&e.due, &e.start) {
                 (Some(due), _) => {
@@ -410,7 +402,8 @@ impl Audit {
                 (None, None) => incident_in(*i),
             })
             .collect();
-        let owed = owed
+        let owed = self
+            .owed
             .into_iter()
             .filter(|o| {
                 incident_run(&evaluations, o.incident, |(i, _)| *i)
@@ -418,15 +411,18 @@ impl Audit {
                     .any(|(_, e)| e.deadline == o.deadline)
             })
             .collect();
-        let quality = quality
+        let quality = self
+            .quality
             .into_iter()
             .filter(|(i, _)| incident_in(*i))
             .collect();
-        let exceptions = exceptions
+        let exceptions = self
+            .exceptions
             .into_iter()
             .filter(|x| x.in_force_during(quarter))
             .collect();
-        let poams = poams
+        let poams = self
+            .poams
             .into_iter()
             .filter(|p| {
                 p.detected.is_none_or(|d| d <= quarter.last_day())
@@ -434,13 +430,12 @@ impl Audit {
             })
             .collect();
         Audit {
-            as_of,
-            incidents,
             evaluations,
             owed,
             quality,
             exceptions,
             poams,
+            ..self
         }
     }
 
