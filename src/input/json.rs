@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::event_type::{EventType, event_type};
 use super::{
     InputError, Item, MAX_RECORD_BYTES, Origin, RawFields, RawRecord, Reject, read_line_limited,
 };
@@ -210,6 +211,11 @@ impl JsonReader {
     }
 
     fn item(&self, line: u64, bytes: &[u8]) -> Item {
+        if self.eve {
+            if let Some(skipped) = self.skipped_event(line, bytes) {
+                return skipped;
+            }
+        }
         let raw = || String::from_utf8_lossy(bytes).into_owned();
         let value: Value = match serde_json::from_slice(bytes) {
             Ok(v) => v,
@@ -219,25 +225,41 @@ impl JsonReader {
             return self.reject(line, "not a JSON object".into(), raw());
         }
         if self.eve {
-            match value.get("event_type").and_then(Value::as_str) {
-                Some("alert") => {}
-                Some(other) => {
-                    return Item::Skipped {
-                        origin: self.origin(line),
-                        reason: format!("event_type {other}"),
-                    };
-                }
-                None => {
-                    return Item::Skipped {
-                        origin: self.origin(line),
-                        reason: "no event_type (not an EVE event)".into(),
-                    };
-                }
+            if let Some(skipped) = self.skip(line, value.get("event_type").and_then(Value::as_str))
+            {
+                return skipped;
             }
         }
         Item::Record(RawRecord {
             origin: self.origin(line),
             fields: RawFields::Json(value),
+        })
+    }
+}
+
+impl JsonReader {
+    /// The skip of an EVE event that is not an alert, told without building
+    /// it ([`event_type`]); `None` for an alert, or for a line that is not a
+    /// well-formed JSON object, which [`Self::item`] then reads in full (for
+    /// its record, or its exact error).
+    fn skipped_event(&self, line: u64, bytes: &[u8]) -> Option<Item> {
+        match event_type(std::str::from_utf8(bytes).ok()?)? {
+            EventType::Named(name) => self.skip(line, Some(&name)),
+            EventType::Absent => self.skip(line, None),
+        }
+    }
+
+    /// The skip of an EVE event whose `event_type` is `name` (`None`: no
+    /// string there), or `None` for an alert, the one type that is a record.
+    fn skip(&self, line: u64, name: Option<&str>) -> Option<Item> {
+        let reason = match name {
+            Some("alert") => return None,
+            Some(other) => format!("event_type {other}"),
+            None => "no event_type (not an EVE event)".to_owned(),
+        };
+        Some(Item::Skipped {
+            origin: self.origin(line),
+            reason,
         })
     }
 }
@@ -318,6 +340,34 @@ mod tests {
     fn lines_with_bad_json_and_blank_lines() {
         let items = read("{\"id\": 1}\n\nnot json\n[1]\n{\"id\": 2", false);
         assert_eq!(lines(&items), [('R', 1), ('X', 3), ('X', 4), ('X', 5)]);
+    }
+
+    /// Skips are told without building the event, with the reasons and
+    /// rejects the full read gives: a line broken anywhere is still
+    /// rejected, whatever its type.
+    #[test]
+    fn eve_skips_and_rejects_keep_their_reasons() {
+        let text = concat!(
+            "{\"event_type\":\"dns\",\"dns\":{\"rrname\":\"x\"}}\n",
+            "{\"event_type\":7}\n",
+            "{\"event_type\":\"dns\",\"a\":\"\\ud800\"}\n",
+            "{\"event_type\":\"flow\"} trailing\n",
+            "{\"event_type\":\"alert\",\"src_ip\":\"10.0.0.1\"}\n",
+        );
+        let items = read(text, true);
+        let described: Vec<String> = items
+            .iter()
+            .map(|item| match item {
+                Item::Record(r) => format!("record {}", r.origin.line),
+                Item::Skipped { origin, reason } => format!("skip {}: {reason}", origin.line),
+                Item::Rejected(r) => format!("reject {}: {}", r.origin.line, r.reason),
+            })
+            .collect();
+        assert_eq!(described[0], "skip 1: event_type dns");
+        assert_eq!(described[1], "skip 2: no event_type (not an EVE event)");
+        assert!(described[2].starts_with("reject 3: invalid JSON: "), "{}", described[2]);
+        assert!(described[3].starts_with("reject 4: invalid JSON: trailing"), "{}", described[3]);
+        assert_eq!(described[4], "record 5");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 pub mod chunks;
 mod detect;
+mod event_type;
 mod json;
 pub mod lines;
 pub mod mapping;
