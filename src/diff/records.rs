@@ -274,11 +274,18 @@ impl Worker<'_, '_, '_> {
 
     /// Whether the two outcomes are the same in words.
     fn same(&mut self, old: &Key, new: &Key) -> bool {
+        // The reasons are compared only when a ruleset rejected the
+        // record: comparing two empty texts cost a call to `memcmp` per
+        // record.
+        let reasons = match (&self.base.rejected, &self.head.rejected) {
+            (None, None) => true,
+            _ => self.base.reason() == self.head.reason(),
+        };
         let words = old.level == new.level
             && old.declared == new.declared
             && old.rule == new.rule
             && old.trigger == new.trigger
-            && self.base.reason() == self.head.reason();
+            && reasons;
         words
             && match (old.due, new.due) {
                 (None, None) => true,
