@@ -32,6 +32,7 @@ pub mod explain;
 pub mod input;
 pub mod inventory;
 pub mod output;
+pub mod parallel;
 pub mod plan;
 pub mod record;
 pub mod roster;

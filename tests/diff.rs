@@ -379,3 +379,225 @@ fn a_record_the_head_ruleset_cannot_read_is_a_downgrade_with_its_reason() {
         );
     }
 }
+
+/// Data rows per chunk that `diff` reads (as `classify`).
+const CHUNK_ROWS: usize = docket::parallel::CHUNK_ROWS;
+
+/// A corpus of many chunks in `dir`: the rows of the every-category
+/// fixture over and over with unique ids, a scan-probe record (which the
+/// head of [`two_changes`] reclassifies) on each side of every chunk
+/// boundary, and now and then a row of the wrong width and one that
+/// neither ruleset can read; then the Suricata fixture over and over
+/// (alerts and skipped events). Returns the two inputs' paths and how
+/// many rows neither ruleset can read.
+fn long_corpus(dir: &Path) -> (String, String, usize) {
+    let fixture = std::fs::read_to_string(repo().join(CORPUS)).unwrap();
+    let mut lines = fixture.lines();
+    let header = lines.next().unwrap();
+    let width = header.split(',').count();
+    let body: Vec<&str> = lines.filter(|l| !l.trim().is_empty()).collect();
+    let scan = format!("2026-11-04 14:00,,ids,,scan-probe{}", ",".repeat(width - 6));
+    let mut text = format!("{header}\n");
+    let (mut row, mut unreadable) = (0, 0);
+    while row < 20 * CHUNK_ROWS + 37 {
+        let at = row % CHUNK_ROWS;
+        let rest = if at == 0 || at == CHUNK_ROWS - 1 {
+            scan.as_str()
+        } else {
+            body[row % body.len()].split_once(',').unwrap().1
+        };
+        text.push_str(&format!("L{row},{rest}\n"));
+        row += 1;
+        if row % 389 == 0 {
+            text.push_str("short,2026-11-02 09:00\n");
+            text.push_str(&format!(
+                "bad-time,2026-13-45 99:00{}\n",
+                ",".repeat(width - 2)
+            ));
+            row += 2;
+            unreadable += 2;
+        }
+    }
+    let csv = dir.join("long.csv");
+    std::fs::write(&csv, text).unwrap();
+    let eve = std::fs::read_to_string(repo().join("fixtures/classify/suricata-eve.json")).unwrap();
+    let json = dir.join("long-eve.json");
+    std::fs::write(&json, eve.repeat(150)).unwrap();
+    (
+        csv.to_str().unwrap().to_owned(),
+        json.to_str().unwrap().to_owned(),
+        unreadable,
+    )
+}
+
+/// A copy of `rules/usda` in `dir` where scan probes are medium (upgrades)
+/// and property destruction above the threshold is medium (downgrades).
+fn two_changes(dir: &Path) -> String {
+    let head = changed_usda(
+        dir,
+        "criteria-low.yaml",
+        "  - id: low.scan-probe\n    level: low",
+        "  - id: low.scan-probe\n    level: medium",
+    );
+    edit(
+        &head,
+        "criteria-high.yaml",
+        "",
+        "  - id: high.property-destruction\n    level: high",
+        "  - id: high.property-destruction\n    level: medium",
+    );
+    head.to_str().unwrap().to_owned()
+}
+
+/// `docket diff ARGS --threads N` for 1, 2 and 4 threads: checks that
+/// every run gave the same exit code, stdout and stderr, and returns them.
+fn diff_for_any_thread_count(args: &[&str]) -> (i32, String, String) {
+    let mut first: Option<(i32, String, String)> = None;
+    for threads in ["1", "2", "4"] {
+        let run = docket(&[&["diff", "--threads", threads], args].concat());
+        match &first {
+            None => first = Some(run),
+            Some(one) => {
+                assert_eq!(run.0, one.0, "{args:?}: exit code, {threads} threads");
+                assert!(
+                    run.1 == one.1,
+                    "{args:?}: stdout differs, {threads} threads"
+                );
+                assert_eq!(run.2, one.2, "{args:?}: stderr, {threads} threads");
+            }
+        }
+    }
+    first.unwrap()
+}
+
+/// The outcome columns of `classify --threads 1`'s rows of `input`, in
+/// input order: `(id, level, declared, rule, trigger, due_by)`.
+fn classified_rows(ruleset: &str, input: &str) -> Vec<[String; 6]> {
+    let (code, stdout, stderr) = docket(&["classify", "--threads", "1", "--rules", ruleset, input]);
+    assert_eq!(code, 0, "{stderr}");
+    common::parse_csv(&stdout)
+        .into_iter()
+        .map(|mut r| {
+            ["id", "level", "declared", "rule", "trigger", "due_by"]
+                .map(|c| r.remove(c).expect("a classify column"))
+        })
+        .collect()
+}
+
+#[test]
+fn a_long_corpus_diffs_the_same_with_any_number_of_threads_as_two_classifications_say() {
+    let dir = tempfile::tempdir().unwrap();
+    let (csv, eve, unreadable) = long_corpus(dir.path());
+    let head = two_changes(dir.path());
+
+    // What a change is, record by record and in input order: the rows of
+    // two serial classifications that differ.
+    let (before, after) = (
+        classified_rows("rules/usda", &csv),
+        classified_rows(&head, &csv),
+    );
+    assert_eq!(before.len(), after.len());
+    let expected: Vec<&str> = before
+        .iter()
+        .zip(&after)
+        .filter(|(b, a)| b[1..] != a[1..])
+        .map(|(b, _)| b[0].as_str())
+        .collect();
+    let max_listed = 7;
+    assert!(expected.len() > 4 * max_listed, "{}", expected.len());
+    let boundary = format!("L{}", 2 * CHUNK_ROWS);
+    assert!(expected.contains(&boundary.as_str()));
+
+    let base = ["--base", "rules/usda", "--head", head.as_str()];
+    let corpus = [csv.as_str(), eve.as_str()];
+    let (code, stdout, stderr) =
+        diff_for_any_thread_count(&[&base[..], &["--format", "csv"], &corpus].concat());
+    assert_eq!(code, 0, "{stderr}");
+    let rows = common::parse_csv(&stdout);
+    let ids: Vec<&str> = rows
+        .iter()
+        .filter(|r| r["origin"].starts_with(csv.as_str()))
+        .map(|r| r["id"].as_str())
+        .collect();
+    assert_eq!(
+        ids, expected,
+        "the changes of the CSV input, in input order"
+    );
+    let read = before.len() + unreadable + 150 * 12;
+    assert!(
+        stderr.starts_with(&format!("read {read}: ")),
+        "every row of both inputs is read: {stderr}"
+    );
+
+    for format in ["text", "md"] {
+        let listed = max_listed.to_string();
+        let args = [
+            &base[..],
+            &["--format", format, "--max-listed", &listed],
+            &corpus,
+        ]
+        .concat();
+        let (code, stdout, _) = diff_for_any_thread_count(&args);
+        assert_eq!(code, 0);
+        let first: Vec<&str> = stdout
+            .lines()
+            .filter_map(|l| l.trim_start_matches("| ").split([' ', '|']).next())
+            .filter(|id| id.starts_with('L') && id[1..].parse::<u64>().is_ok())
+            .collect();
+        assert_eq!(first, expected[..max_listed], "{format}: the first changes");
+        let more = rows.len() - max_listed;
+        assert!(
+            stdout.contains(&format!("{more} more changed records are not listed")),
+            "{format}: {stdout}"
+        );
+        let counts = format!("({} skipped, {unreadable} unreadable", 150 * 6);
+        assert!(stdout.contains(&counts), "{format}: {stdout}");
+    }
+
+    let (code, _, _) = diff_for_any_thread_count(
+        &[
+            &base[..],
+            &["--format", "jsonl", "--deny", "downgrade"],
+            &corpus,
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        code, 1,
+        "property destruction above the threshold is downgraded"
+    );
+}
+
+#[test]
+fn a_zone_with_the_same_offsets_moves_no_due_time_and_one_with_others_moves_them_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let due_times = classified_rows("rules/usda", CORPUS)
+        .iter()
+        .filter(|r| !r[5].is_empty())
+        .count();
+    assert!(due_times > 0);
+    for (zone, changed) in [("America/Toronto", 0), ("America/Chicago", due_times)] {
+        let head = changed_usda(
+            &dir.path().join(zone.replace('/', "-")),
+            "ruleset.yaml",
+            "timezone: America/New_York",
+            &format!("timezone: {zone}"),
+        );
+        let head = head.to_str().unwrap();
+        let (code, stdout, _) = diff_for_any_thread_count(&[
+            "--base",
+            "rules/usda",
+            "--head",
+            head,
+            "--format",
+            "csv",
+            CORPUS,
+        ]);
+        assert_eq!(code, 0);
+        let rows = common::parse_csv(&stdout);
+        assert_eq!(rows.len(), changed, "{zone}");
+        for row in rows {
+            assert_ne!(row["base_due"], row["head_due"], "{zone}");
+        }
+    }
+}

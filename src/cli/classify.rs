@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::common::{CsvArgs, ReadArgs};
+use super::common::{CsvArgs, ReadArgs, ThreadsArgs};
 use super::common::{load_allocations, load_ruleset};
 use super::progress::Progress;
 use super::{EXIT_OK, EXIT_USAGE};
@@ -43,10 +43,8 @@ pub struct ClassifyArgs {
     read: ReadArgs,
     #[command(flatten)]
     csv: CsvArgs,
-    /// Threads classifying records; output is the same for any number
-    /// [default: one per CPU]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    threads: Option<u16>,
+    #[command(flatten)]
+    threads: ThreadsArgs,
     /// No progress bar (it is shown only when stderr is a terminal anyway)
     #[arg(short, long)]
     quiet: bool,
@@ -98,10 +96,7 @@ pub fn run(args: ClassifyArgs) -> u8 {
         options,
         strict: args.strict,
         escaping: args.csv.escaping(),
-        threads: args.threads.map_or_else(
-            || std::thread::available_parallelism().map_or(1, usize::from),
-            usize::from,
-        ),
+        threads: args.threads.count(),
     };
 
     let opened = Sink::open(&output).and_then(|sink| RowWriter::new(sink, args.format));

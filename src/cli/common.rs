@@ -106,6 +106,25 @@ impl ReadArgs {
     }
 }
 
+/// How many threads a command that reads whole corpora runs on
+/// (`classify`, `diff`): their output is the same for any number, so the
+/// default is every CPU.
+#[derive(Debug, clap::Args)]
+pub struct ThreadsArgs {
+    /// Threads classifying records; output is the same for any number
+    /// [default: one per CPU]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+}
+
+impl ThreadsArgs {
+    /// The number asked for, or one per CPU.
+    pub fn count(&self) -> usize {
+        self.threads
+            .map_or_else(crate::parallel::default_threads, usize::from)
+    }
+}
+
 /// Spreadsheet safety of the CSV a command writes (see `output::cells`).
 #[derive(Debug, clap::Args)]
 pub struct CsvArgs {

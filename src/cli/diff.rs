@@ -5,14 +5,13 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::common::{CsvArgs, ReadArgs};
+use super::common::{CsvArgs, ReadArgs, ThreadsArgs};
 use super::common::{load_allocations, load_ruleset, parse_time};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::audit::{Auditor, Histories, HistoryReader};
 use crate::classify::Classifier;
 use crate::diff::deadlines::{self, FindingChange};
-use crate::diff::{Change, RecordDiff};
-use crate::input::Item;
+use crate::diff::{Change, CorpusDiff, Inputs, Listing};
 use crate::output::diff::{ChangeRow, DiffFormat, Report, RowSink, report};
 use crate::output::paths::{NamedOutput, check_outputs};
 use crate::output::{Destination, Sink};
@@ -51,6 +50,8 @@ pub struct DiffArgs {
     read: ReadArgs,
     #[command(flatten)]
     csv: CsvArgs,
+    #[command(flatten)]
+    threads: ThreadsArgs,
     /// Records to classify with both rulesets; `-` is stdin
     #[arg(value_name = "CORPUS")]
     corpus: Vec<PathBuf>,
@@ -89,7 +90,7 @@ pub fn run(args: DiffArgs) -> u8 {
     };
     let base_classifier = Classifier::new(&base, base_table.clone());
     let head_classifier = Classifier::new(&head, head_table.clone());
-    let mut diff = RecordDiff::new(&base_classifier, &head_classifier);
+    let diff = CorpusDiff::new(&base_classifier, &head_classifier);
 
     if let Some(output) = &args.output {
         let inputs: Vec<&Path> = args
@@ -125,52 +126,36 @@ pub fn run(args: DiffArgs) -> u8 {
         (None, Some(sink))
     };
     let mut listed: Vec<Change> = Vec::new();
-    // Reader settings are the head's: the proposed rules say how to read.
-    let options = args.read.options(&head);
-    for path in &args.corpus {
-        let (items, format) = match crate::input::open(path, args.read.input_format, &options) {
-            Ok(opened) => opened,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return EXIT_USAGE;
-            }
+    let inputs = Inputs {
+        paths: &args.corpus,
+        format: args.read.input_format,
+        // Reader settings are the head's: the proposed rules say how to read.
+        options: args.read.options(&head),
+        threads: args.threads.count(),
+    };
+    let (listing, mut on_change): (Listing, Box<dyn FnMut(Change) -> std::io::Result<()>>) =
+        match &mut rows {
+            Some(rows) => (
+                Listing::All,
+                Box::new(|change| rows.write(&ChangeRow::record(&change))),
+            ),
+            None => (
+                Listing::First(args.max_listed),
+                Box::new(|change| {
+                    listed.push(change);
+                    Ok(())
+                }),
+            ),
         };
-        let mappers = match diff.mappers(format) {
-            Ok(m) => m,
-            Err(message) => {
-                eprintln!("error: {}: {message}", path.display());
-                return EXIT_USAGE;
-            }
-        };
-        for item in items {
-            let raw = match item {
-                Ok(Item::Record(raw)) => raw,
-                Ok(Item::Skipped { .. }) => {
-                    diff.skipped();
-                    continue;
-                }
-                Ok(Item::Rejected(_)) => {
-                    diff.unreadable();
-                    continue;
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return EXIT_USAGE;
-                }
-            };
-            let Some(change) = diff.compare(&raw, &mappers) else {
-                continue;
-            };
-            if let Some(rows) = &mut rows {
-                if let Err(e) = rows.write(&ChangeRow::record(&change)) {
-                    eprintln!("error: writing the output: {e}");
-                    return EXIT_USAGE;
-                }
-            } else if listed.len() < args.max_listed {
-                listed.push(change);
-            }
+    let compared = diff.run(&inputs, listing, &mut *on_change);
+    drop(on_change);
+    let totals = match compared {
+        Ok(totals) => totals,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
         }
-    }
+    };
 
     let findings = if args.histories.is_empty() {
         Vec::new()
@@ -214,7 +199,7 @@ pub fn run(args: DiffArgs) -> u8 {
                 &Report {
                     base: &args.base.display().to_string(),
                     head: &args.head.display().to_string(),
-                    totals: &diff.totals,
+                    totals: &totals,
                     levels: diff.level_order(),
                     changes: &listed,
                     findings: &findings,
@@ -230,7 +215,7 @@ pub fn run(args: DiffArgs) -> u8 {
         eprintln!("error: writing the output: {e}");
         return EXIT_USAGE;
     }
-    let t = &diff.totals;
+    let t = &totals;
     let relaxed = findings.iter().filter(|f| f.is_relaxation()).count();
     eprintln!(
         "read {}: compared {}, changed {} (downgraded {}, upgraded {}); newly declared {}, no longer declared {}; findings changed {} (let off {})",

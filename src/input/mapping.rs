@@ -68,8 +68,6 @@ pub enum CellError {
 pub(crate) struct RowReject {
     /// The reject reason.
     pub reason: String,
-    /// The row as text for the rejects file.
-    pub raw: String,
     /// Whether the row is text (the right number of UTF-8 cells) and only
     /// a value did not read: it counts as a record read, for the warning
     /// about the header given with the first one.
@@ -81,16 +79,13 @@ pub(crate) struct RowReject {
 #[cold]
 #[inline(never)]
 fn reject_row(header: &[String], row: RowRef<'_>, error: CellError) -> RowReject {
-    use super::table::{byte_row_text, row_raw_text, row_text};
-    match row_text(header, row) {
-        Ok(cells) => RowReject {
+    match super::table::row_text(header, row) {
+        Ok(_) => RowReject {
             reason: error.reason(header),
-            raw: row_raw_text(&cells),
             is_text: true,
         },
         Err(reason) => RowReject {
             reason,
-            raw: byte_row_text(row),
             is_text: false,
         },
     }
@@ -210,7 +205,9 @@ impl<'r> Mapper<'r> {
 
     /// Fills `record` from one canonical CSV row, or says why the row is
     /// rejected, exactly as reading it as an [`Item`](super::Item) and
-    /// [`map`](Self::map)ping that would: [`map_cells`](Self::map_cells)
+    /// [`map`](Self::map)ping that would (the row's text for the rejects
+    /// file, which not every caller needs, is
+    /// [`reject_text`](super::table::reject_text)): [`map_cells`](Self::map_cells)
     /// for every row, and the whole-row checks of
     /// [`row_text`](super::table::row_text) only for a row it stops on, to
     /// name the reason (a cell that is not UTF-8 anywhere in the row comes
@@ -365,7 +362,7 @@ impl<'r> Mapper<'r> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::table::canonical_item;
+    use crate::input::table::{canonical_item, reject_text};
     use crate::input::{Item, Origin};
     use proptest::prelude::*;
     use std::sync::Arc;
@@ -451,7 +448,7 @@ mod tests {
             let fast = mapper
                 .map_row(&columns, &header, row.as_row(), &mut fast)
                 .map(|()| fast)
-                .map_err(|r| (r.reason, r.raw, r.is_text));
+                .map_err(|r| (r.reason, reject_text(&header, row.as_row()), r.is_text));
             let origin = Origin { input: "t".into(), line: 2 };
             let general = match canonical_item(origin, &header, row.as_row()) {
                 Item::Record(raw) => {

@@ -6,6 +6,7 @@
 //! dropped silently: the summary of a run adds these up to the records read.
 //! Turning raw fields into typed record fields is [`mapping`]'s job.
 
+pub(crate) mod chunk_rows;
 pub mod chunks;
 mod detect;
 mod event_type;

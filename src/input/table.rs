@@ -274,6 +274,16 @@ pub(crate) fn row_raw_text(cells: &[&str]) -> String {
     super::csv_line(cells.iter().copied())
 }
 
+/// A canonical row that is rejected as text for the rejects file, as
+/// [`canonical_item`] and [`RawRecord::raw_text`] give it: its cells as CSV
+/// when it is text, else its bytes as [`byte_row_text`] gives them.
+pub(crate) fn reject_text(header: &[String], record: RowRef<'_>) -> String {
+    match row_text(header, record) {
+        Ok(cells) => row_raw_text(&cells),
+        Err(_) => byte_row_text(record),
+    }
+}
+
 /// A row as text for the rejects file (cells joined by commas, invalid
 /// UTF-8 replaced).
 pub(crate) fn byte_row_text(record: RowRef<'_>) -> String {

@@ -55,14 +55,20 @@ static DAYS: [OnceLock<Day>; SLOTS] = [const { OnceLock::new() }; SLOTS];
 /// The slot of a date's text: distinct for the valid dates of any eight
 /// consecutive years (month and day, then the year's last three bits),
 /// with no digit checks, since the text is compared in full on a hit.
+///
+/// The slots of each zone are permuted by a mask of its own, so that the
+/// dates of two zones read by turns (`diff` of a ruleset whose zone
+/// changed) mostly take different slots rather than the first zone's
+/// taking them all; one zone's dates keep the layout above.
 #[inline]
-fn slot(text: &[u8; 10]) -> usize {
+fn slot(text: &[u8; 10], tz: Tz) -> usize {
     let [_, _, y2, y3, _, m0, m1, _, d0, d1] = *text;
     let low = |b: u8| usize::from(b & 15);
     let year = (low(y2) * 10 + low(y3)) & 7;
     let month = low(m0 & 1) * 10 + low(m1);
     let day = low(d0 & 3) * 10 + low(d1);
-    (year << 9 | month << 5 | day) & (SLOTS - 1)
+    let zone = (tz as usize).wrapping_mul(1031);
+    ((year << 9 | month << 5 | day) ^ zone) & (SLOTS - 1)
 }
 
 /// The two-digit number `ab`, if both are ASCII digits.
@@ -117,7 +123,7 @@ pub fn read_cached(text: &[u8], tz: Tz) -> Option<DateTime<FixedOffset>> {
         [b'Z'] => true,
         _ => return None,
     };
-    let slot = DAYS.get(slot(date_text))?;
+    let slot = DAYS.get(slot(date_text, tz))?;
     let afresh;
     let day = match slot.get() {
         Some(day) if day.text == *date_text && day.tz == tz => day,

@@ -1,41 +1,35 @@
 //! Classifying whole inputs: every record read is classified, rejected or
 //! skipped, and the summary says how many of each.
 //!
-//! Each input is read in chunks of [`CHUNK_ROWS`] rows on the calling
-//! thread; chunks are classified and encoded on a pool of `threads`
-//! threads, and written in input order on the calling thread, so the output
-//! is byte for byte the same whatever the thread count. With one thread
-//! everything runs on the calling thread. A bounded number of chunks is in
-//! flight, so memory does not grow with the input.
+//! Each input runs through [`crate::parallel`]: read in chunks of
+//! [`CHUNK_ROWS`] rows on the calling thread, classified and encoded on a
+//! pool of `threads` threads (`worker.rs`), and written in input order on
+//! the calling thread, so the output is byte for byte the same whatever the
+//! thread count. With one thread everything runs on the calling thread. A
+//! bounded number of chunks is in flight, so memory does not grow with the
+//! input.
 
 mod duplicates;
-mod pipeline;
-mod scratches;
 mod summary;
 mod worker;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub use crate::parallel::CHUNK_ROWS;
 pub use duplicates::REMEMBERED;
 pub use summary::Summary;
 
 use super::Classifier;
+use crate::classify::Scratch;
+use crate::input::chunk_rows::ChunkMapper;
 use crate::input::chunks::{Chunk, ChunkReader, open_chunks};
-use crate::input::mapping::Mapper;
 use crate::input::{InputError, InputFormat, ReadOptions, Reject};
 use crate::output::cells::CellEscaping;
 use crate::output::classification::{RowFormat, RowWriter};
+use crate::parallel::{self, PerThread};
 use duplicates::Duplicates;
-use scratches::Scratches;
 use worker::{InputContext, Note, Output};
-
-/// Rows per chunk: big enough that handing a chunk to a thread costs
-/// nothing per row, small enough that a chunk's rows, read and then
-/// classified, and its encoded output (together about 150 KiB) are still in
-/// the second-level cache when they are next touched. At 4,096 rows a chunk
-/// outgrew a 1 MiB cache, and every row was fetched from memory twice.
-pub const CHUNK_ROWS: usize = 512;
 
 /// Why a run stopped.
 #[derive(Debug, thiserror::Error)]
@@ -91,16 +85,7 @@ impl Batch<'_, '_> {
         format: RowFormat,
         hooks: &mut Hooks<'_>,
     ) -> Result<Summary, BatchError> {
-        let pool = if self.threads > 1 {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(self.threads)
-                .thread_name(|i| format!("docket-classify-{i}"))
-                .build()
-                .map_err(|e| BatchError::Output(std::io::Error::other(e)))?;
-            Some(pool)
-        } else {
-            None
-        };
+        let pool = parallel::pool(self.threads, "docket-classify")?;
         let ruleset = self.classifier.ruleset();
         let mut writer = Writer {
             rows,
@@ -115,27 +100,22 @@ impl Batch<'_, '_> {
             reader: None,
         };
         let mut buffers: Vec<(Chunk, Output)> = Vec::new();
-        let scratches = Scratches::new(self.threads);
+        let scratches: PerThread<Scratch> = PerThread::new(self.threads);
         for path in self.inputs {
             let reader = open_chunks(path, self.format, &self.options)?;
-            let mapper = Mapper::new(ruleset, reader.format())
+            let mapper = ChunkMapper::new(ruleset, &reader)
                 .map_err(|m| BatchError::Mapping(format!("{}: {m}", path.display())))?;
-            let (columns, columns_warning) = match reader.header() {
-                Some(header) => {
-                    let names = header.iter().map(String::as_str);
-                    let warning = worker::unknown_columns_warning(
-                        reader.name(),
-                        &mapper.unknown_names(names),
-                    );
-                    (mapper.columns(header), warning)
-                }
-                None => (Vec::new(), None),
-            };
+            let columns_warning = reader.header().and_then(|header| {
+                let names = header.iter().map(String::as_str);
+                worker::unknown_columns_warning(
+                    reader.name(),
+                    &mapper.mapper().unknown_names(names),
+                )
+            });
             let ctx = InputContext {
                 classifier: self.classifier,
                 name: Arc::clone(reader.name()),
                 mapper,
-                columns,
                 columns_warning,
                 format,
                 escaping: self.escaping,
@@ -145,7 +125,7 @@ impl Batch<'_, '_> {
             let process = |chunk: &Chunk, out: &mut Output| {
                 scratches.with_mine(|scratch| worker::process(&ctx, chunk, out, scratch));
             };
-            let result = pipeline::run(pool.as_ref(), &mut buffers, &mut writer, &process);
+            let result = parallel::run(pool.as_ref(), &mut buffers, &mut writer, &process);
             if let Some(reader) = writer.reader.take() {
                 writer.bytes_before += reader.bytes_read();
             }
@@ -172,7 +152,7 @@ struct Writer<'w, 'h> {
     reader: Option<ChunkReader>,
 }
 
-impl pipeline::Steps<Chunk, Output> for Writer<'_, '_> {
+impl parallel::Steps<Chunk, Output> for Writer<'_, '_> {
     type Error = BatchError;
 
     fn read(&mut self, chunk: &mut Chunk) -> Result<bool, BatchError> {

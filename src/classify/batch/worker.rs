@@ -7,9 +7,10 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::classify::{Classification, Classifier, Declared, Flag, Scratch};
+use crate::input::Reject;
+use crate::input::chunk_rows::{ChunkMapper, ChunkRow, RowSource};
 use crate::input::chunks::Chunk;
-use crate::input::mapping::{Column, Mapper};
-use crate::input::{Item, Origin, RawRecord, Reject};
+use crate::input::{Origin, RawFields};
 use crate::output::cells::CellEscaping;
 use crate::output::classification::{RowBuffer, RowFormat, write_row};
 use crate::record::Record;
@@ -22,9 +23,7 @@ pub(super) struct InputContext<'a, 'r> {
     /// The input's name, for origins.
     pub name: Arc<str>,
     /// Maps its rows to records.
-    pub mapper: Mapper<'r>,
-    /// The field of each column of a canonical CSV header.
-    pub columns: Vec<Option<Column<'r>>>,
+    pub mapper: ChunkMapper<'r>,
     /// The warning about CSV header columns the ruleset does not define.
     pub columns_warning: Option<String>,
     /// The output format.
@@ -128,45 +127,7 @@ pub(super) fn process(
         counts: &mut out.counts,
         first: true,
     };
-    if let Some(header) = &chunk.header {
-        // One origin for the chunk, its line set for each row: cloning the
-        // input's name for each row cost two atomic operations a row.
-        let mut origin = Origin {
-            input: Arc::clone(&ctx.name),
-            line: 0,
-        };
-        for record in chunk.records() {
-            worker.counts.read += 1;
-            origin.line = record.line();
-            let mapped = ctx
-                .mapper
-                .map_row(&ctx.columns, header, record, &mut worker.record);
-            match mapped {
-                Ok(()) => {
-                    worker.first_record(|| ctx.columns_warning.clone());
-                    worker.classify(&origin);
-                }
-                Err(rejected) => {
-                    if rejected.is_text {
-                        worker.first_record(|| ctx.columns_warning.clone());
-                    }
-                    worker.reject(Reject {
-                        origin: origin.clone(),
-                        reason: rejected.reason,
-                        raw: rejected.raw,
-                    });
-                }
-            }
-        }
-    }
-    for item in &chunk.items {
-        worker.counts.read += 1;
-        match item {
-            Item::Record(raw) => worker.item(raw),
-            Item::Skipped { .. } => worker.counts.skipped += 1,
-            Item::Rejected(reject) => worker.reject(reject.clone()),
-        }
-    }
+    chunk.for_each_row(&ctx.name, |origin, row| worker.row(origin, row));
 }
 
 struct Worker<'w, 'a, 'r> {
@@ -187,6 +148,8 @@ struct Worker<'w, 'a, 'r> {
 }
 
 impl Worker<'_, '_, '_> {
+    // Inlined: called for every record, where it only reads a flag.
+    #[inline(always)]
     fn first_record(&mut self, warning: impl FnOnce() -> Option<String>) {
         if std::mem::take(&mut self.first) {
             self.notes.push(Note::FirstRecord(warning()));
@@ -198,21 +161,43 @@ impl Worker<'_, '_, '_> {
         self.notes.push(Note::Rejected { at, reject });
     }
 
-    fn item(&mut self, raw: &RawRecord) {
+    /// Counts one row and classifies, skips or rejects it. Always inlined:
+    /// this is the body of the loop over a chunk's rows.
+    #[inline(always)]
+    fn row(&mut self, origin: &Origin, row: ChunkRow<'_>) {
+        self.counts.read += 1;
+        match row {
+            ChunkRow::Record(source) => self.record(source, origin),
+            ChunkRow::Skipped => self.counts.skipped += 1,
+            ChunkRow::Rejected(reject) => self.reject(reject.clone()),
+        }
+    }
+
+    /// Maps and classifies one record, or rejects it. The warning about
+    /// names the ruleset does not define comes with the first record that
+    /// is text, mapped or not.
+    #[inline(always)]
+    fn record(&mut self, source: RowSource<'_>, origin: &Origin) {
         let ctx = self.ctx;
-        self.first_record(|| {
-            let unknown = ctx
-                .mapper
-                .unknown_names(raw.fields.entries().into_iter().map(|(n, _)| n));
-            unknown_columns_warning(&ctx.name, &unknown)
-        });
-        match ctx.mapper.map(raw, &mut self.record) {
-            Ok(()) => self.classify(&raw.origin),
-            Err(reason) => self.reject(Reject {
-                raw: raw.raw_text(),
-                origin: raw.origin.clone(),
-                reason,
-            }),
+        let warning = || match source {
+            RowSource::Csv { .. } => ctx.columns_warning.clone(),
+            RowSource::Raw(raw) => unknown_names_warning(ctx, &raw.fields),
+        };
+        match ctx.mapper.map(source, &mut self.record) {
+            Ok(()) => {
+                self.first_record(warning);
+                self.classify(origin);
+            }
+            Err(rejected) => {
+                if rejected.is_text {
+                    self.first_record(warning);
+                }
+                self.reject(Reject {
+                    origin: origin.clone(),
+                    reason: rejected.reason,
+                    raw: source.reject_text(),
+                });
+            }
         }
     }
 
@@ -272,6 +257,13 @@ fn count(counts: &mut Counts, outcome: &Classification) {
     if outcome.flags.contains(&Flag::Unallocated) {
         counts.unallocated += 1;
     }
+}
+
+/// The warning about the names of a record of another format that the
+/// ruleset does not define, if any.
+fn unknown_names_warning(ctx: &InputContext<'_, '_>, fields: &RawFields) -> Option<String> {
+    let names = fields.entries().into_iter().map(|(n, _)| n);
+    unknown_columns_warning(&ctx.name, &ctx.mapper.mapper().unknown_names(names))
 }
 
 /// The warning about input names the ruleset does not define, if any.

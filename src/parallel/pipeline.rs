@@ -12,7 +12,7 @@ const IN_FLIGHT_PER_THREAD: usize = 3;
 
 /// The three steps of a run over one input, on a pair of reusable buffers:
 /// the chunk read (`C`) and what processing it gave (`O`).
-pub(super) trait Steps<C, O> {
+pub trait Steps<C, O> {
     /// The error that stops a run.
     type Error;
 
@@ -27,7 +27,7 @@ pub(super) trait Steps<C, O> {
 /// inline without a pool), write in order. Chunks read before an error are
 /// still processed and written before the error is returned; an error in
 /// writing stops at once.
-pub(super) fn run<C, O, S>(
+pub fn run<C, O, S>(
     pool: Option<&rayon::ThreadPool>,
     buffers: &mut Vec<(C, O)>,
     steps: &mut S,
