@@ -185,3 +185,52 @@ fn threads_must_be_at_least_one() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("--threads"), "{}", run.stderr);
 }
+
+/// A Suricata EVE log of many chunks, its lines parsed by the workers:
+/// alerts, other events, broken and blank lines, the same for any number
+/// of threads and counted in full.
+#[test]
+fn a_long_eve_log_classifies_the_same_with_any_number_of_threads() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let fixture = std::fs::read_to_string(repo().join("fixtures/classify/suricata-eve.json"))
+        .expect("the fixture");
+    let events: Vec<&str> = fixture.lines().filter(|l| !l.trim().is_empty()).collect();
+    let alerts = events
+        .iter()
+        .filter(|l| l.contains("\"event_type\":\"alert\""))
+        .count();
+    assert!(
+        alerts > 0 && alerts < events.len(),
+        "{alerts} of {}",
+        events.len()
+    );
+    let mut text = String::new();
+    let copies = 300;
+    for copy in 0..copies {
+        for event in &events {
+            text.push_str(event);
+            text.push_str(if copy % 2 == 0 { "\n" } else { "\r\n" });
+        }
+        if copy % 40 == 0 {
+            text.push_str("{\"event_type\":\"alert\",\"src_ip\":\n\n");
+        }
+    }
+    std::fs::write(dir.path().join("eve.json"), &text).expect("written");
+    assert!(copies * events.len() > 4 * docket::classify::batch::CHUNK_ROWS);
+    let args = ["-o", "out", "--rejects", "rejects.csv", "eve.json"];
+    let run = same_for_any_thread_count(dir.path(), &args, &["out", "rejects.csv"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rejects = std::fs::read_to_string(dir.path().join("rejects.csv")).expect("rejects");
+    assert_eq!(rejects.lines().count() - 1, copies.div_ceil(40));
+    let out = std::fs::read_to_string(dir.path().join("out")).expect("the output");
+    assert_eq!(out.lines().count() - 1, copies * alerts);
+    let read = copies * events.len() + copies.div_ceil(40);
+    let skipped = copies * (events.len() - alerts);
+    assert!(
+        run.stderr
+            .contains(&format!("read {read}: classified {}", copies * alerts))
+            && run.stderr.contains(&format!("skipped {skipped}")),
+        "{}",
+        run.stderr
+    );
+}

@@ -56,14 +56,22 @@ impl Chunk {
             }
         }
         for item in &self.items {
-            let (origin, row) = match item {
-                Item::Record(raw) => (&raw.origin, ChunkRow::Record(RowSource::Raw(raw))),
-                Item::Skipped { origin, .. } => (origin, ChunkRow::Skipped),
-                Item::Rejected(reject) => (&reject.origin, ChunkRow::Rejected(reject)),
-            };
-            f(origin, row);
+            item_row(item, &mut f);
+        }
+        for item in self.lines.items() {
+            item_row(&item, &mut f);
         }
     }
+}
+
+/// Calls `f` with `item` as a row, and its origin.
+fn item_row(item: &Item, f: &mut impl FnMut(&Origin, ChunkRow<'_>)) {
+    let (origin, row) = match item {
+        Item::Record(raw) => (&raw.origin, ChunkRow::Record(RowSource::Raw(raw))),
+        Item::Skipped { origin, .. } => (origin, ChunkRow::Skipped),
+        Item::Rejected(reject) => (&reject.origin, ChunkRow::Rejected(reject)),
+    };
+    f(origin, row);
 }
 
 /// Maps the rows of one input for one ruleset: canonical CSV rows through

@@ -3,6 +3,7 @@
 //!
 //! Canonical CSV rows stay bytes, all of a chunk's in one [`RowBlock`]
 //! (no string per cell, no buffer per row);
+//! JSON lines stay raw lines, parsed by the chunk's worker ([`JsonLines`]);
 //! other formats come as [`Item`]s. An input error after some rows
 //! of a chunk were read is reported by the next call, so those rows are
 //! still classified and written, as the one-record-at-a-time reader does.
@@ -12,6 +13,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::json::JsonReader;
+use super::json_lines::JsonLines;
 use super::row_block::{RowBlock, RowRef};
 use super::table::TableReader;
 use super::{InputError, InputFormat, Item, ItemStream, ReadOptions, open_reader, stream};
@@ -25,6 +28,8 @@ pub struct Chunk {
     rows: RowBlock,
     /// The items of a chunk of another format (or of one unreadable CSV row).
     pub items: Vec<Item>,
+    /// The lines of a chunk of JSON lines, parsed by the chunk's worker.
+    pub lines: JsonLines,
 }
 
 impl Chunk {
@@ -35,7 +40,7 @@ impl Chunk {
 
     /// How many rows (records or items) the chunk holds.
     pub fn len(&self) -> usize {
-        self.rows.len() + self.items.len()
+        self.rows.len() + self.items.len() + self.lines.len()
     }
 
     /// Whether the chunk holds nothing.
@@ -47,6 +52,7 @@ impl Chunk {
         self.header = None;
         self.rows.clear();
         self.items.clear();
+        self.lines.clear();
     }
 }
 
@@ -67,6 +73,8 @@ pub struct ChunkReader {
 
 enum Source {
     Csv(Box<TableReader>),
+    /// JSON lines, or one JSON array (read item by item).
+    Json(Box<JsonReader>),
     Items(ItemStream),
 }
 
@@ -88,6 +96,11 @@ pub fn open_chunks(
             counted,
             Arc::clone(&name),
         )?)),
+        InputFormat::Jsonl | InputFormat::Suricata => Source::Json(Box::new(JsonReader::new(
+            counted,
+            Arc::clone(&name),
+            format == InputFormat::Suricata,
+        ))),
         _ => Source::Items(stream(counted, format, Arc::clone(&name), options)?),
     };
     Ok(ChunkReader {
@@ -114,7 +127,7 @@ impl ChunkReader {
     pub fn header(&self) -> Option<&Arc<[String]>> {
         match &self.source {
             Source::Csv(table) => table.header(),
-            Source::Items(_) => None,
+            Source::Json(_) | Source::Items(_) => None,
         }
     }
 
@@ -150,24 +163,46 @@ impl ChunkReader {
                     };
                 }
             }
-            Source::Items(items) => {
-                for item in items.by_ref() {
-                    match item {
-                        Ok(item) => chunk.items.push(item),
-                        Err(e) if chunk.items.is_empty() => return Err(e),
-                        Err(e) => {
-                            self.pending = Some(Err(e));
-                            break;
+            Source::Json(json) => match json.is_lines()? {
+                None => {}
+                Some(true) => {
+                    if let Err(e) = chunk.lines.fill(json, max) {
+                        if chunk.lines.is_empty() {
+                            return Err(e);
                         }
-                    }
-                    if chunk.items.len() >= max {
-                        break;
+                        self.pending = Some(Err(e));
                     }
                 }
-            }
+                Some(false) => fill_items(json.as_mut(), chunk, max, &mut self.pending)?,
+            },
+            Source::Items(items) => fill_items(items, chunk, max, &mut self.pending)?,
         }
         Ok(!chunk.is_empty())
     }
+}
+
+/// Fills `chunk` with up to `max` items from `items`. An error after some
+/// items waits in `pending` for the next call.
+fn fill_items(
+    items: &mut dyn Iterator<Item = Result<Item, InputError>>,
+    chunk: &mut Chunk,
+    max: usize,
+    pending: &mut Option<Result<Item, InputError>>,
+) -> Result<(), InputError> {
+    for item in items {
+        match item {
+            Ok(item) => chunk.items.push(item),
+            Err(e) if chunk.items.is_empty() => return Err(e),
+            Err(e) => {
+                *pending = Some(Err(e));
+                break;
+            }
+        }
+        if chunk.items.len() >= max {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// Counts the bytes taken from a reader, for the progress bar.

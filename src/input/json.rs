@@ -14,9 +14,7 @@ use super::{
 /// Reads JSON records one at a time, whichever way they are laid out.
 pub struct JsonReader {
     reader: Box<dyn BufRead + Send>,
-    name: Arc<str>,
-    /// Suricata EVE: only `event_type: alert` is a record; the rest is skipped.
-    eve: bool,
+    parser: ItemParser,
     layout: Option<Layout>,
     /// Lines consumed so far.
     line: u64,
@@ -35,8 +33,7 @@ impl JsonReader {
     pub fn new(reader: Box<dyn BufRead + Send>, name: Arc<str>, eve: bool) -> Self {
         JsonReader {
             reader,
-            name,
-            eve,
+            parser: ItemParser { name, eve },
             layout: None,
             line: 1,
             buf: Vec::new(),
@@ -45,16 +42,57 @@ impl JsonReader {
 
     fn io(&self, source: std::io::Error) -> InputError {
         InputError::Io {
-            path: self.name.to_string(),
+            path: self.parser.name.to_string(),
             source,
         }
     }
 
-    fn origin(&self, line: u64) -> Origin {
-        Origin {
-            input: Arc::clone(&self.name),
-            line,
+    /// How it turns one value's bytes into an item, for a caller that
+    /// parses the lines [`Self::next_raw_line`] gives elsewhere.
+    pub(super) fn parser(&self) -> &ItemParser {
+        &self.parser
+    }
+
+    /// Whether the input is JSON lines (rather than one array), looking at
+    /// its first significant byte; `None` when it is empty.
+    pub(super) fn is_lines(&mut self) -> Result<Option<bool>, InputError> {
+        if self.layout.is_none() {
+            let Some(first) = self.peek_significant().map_err(|e| self.io(e))? else {
+                return Ok(None);
+            };
+            if first == b'[' {
+                self.reader.consume(1);
+                self.layout = Some(Layout::Array(false));
+            } else {
+                self.layout = Some(Layout::Lines);
+            }
         }
+        Ok(Some(self.layout == Some(Layout::Lines)))
+    }
+
+    /// The next non-blank line of JSON lines, unparsed: its text (trimmed)
+    /// is in [`Self::raw_text`]. `None` at the end of the input.
+    pub(super) fn next_raw_line(&mut self) -> Option<Result<RawLine, InputError>> {
+        loop {
+            let start = self.line;
+            let read =
+                match read_line_limited(self.reader.as_mut(), &mut self.buf, MAX_RECORD_BYTES) {
+                    Ok(read) => read?,
+                    Err(e) => return Some(Err(self.io(e))),
+                };
+            self.line += 1;
+            if !read {
+                return Some(Ok(RawLine::TooLong(start)));
+            }
+            if !trim_ascii(&self.buf).is_empty() {
+                return Some(Ok(RawLine::Text(start)));
+            }
+        }
+    }
+
+    /// The text of the line [`Self::next_raw_line`] last gave.
+    pub(super) fn raw_text(&self) -> &[u8] {
+        trim_ascii(&self.buf)
     }
 
     /// Skips whitespace (and a byte-order mark), counting lines; returns
@@ -81,28 +119,10 @@ impl JsonReader {
     }
 
     fn next_line(&mut self) -> Option<Result<Item, InputError>> {
-        loop {
-            let start = self.line;
-            let read =
-                match read_line_limited(self.reader.as_mut(), &mut self.buf, MAX_RECORD_BYTES) {
-                    Ok(read) => read?,
-                    Err(e) => return Some(Err(self.io(e))),
-                };
-            self.line += 1;
-            if !read {
-                return Some(Ok(self.reject(
-                    start,
-                    format!("line longer than {MAX_RECORD_BYTES} bytes"),
-                    String::new(),
-                )));
-            }
-            let text = trim_ascii(&self.buf);
-            if text.is_empty() {
-                continue;
-            }
-            let text = text.to_vec();
-            return Some(Ok(self.item(start, &text)));
-        }
+        Some(self.next_raw_line()?.map(|raw| match raw {
+            RawLine::Text(line) => self.parser.item(line, trim_ascii(&self.buf)),
+            RawLine::TooLong(line) => self.parser.too_long(line),
+        }))
     }
 
     fn next_in_array(&mut self) -> Option<Result<Item, InputError>> {
@@ -114,7 +134,7 @@ impl JsonReader {
                     self.layout = Some(Layout::Array(true));
                     return match self.peek_significant() {
                         Ok(None) => None,
-                        Ok(Some(_)) => Some(Ok(self.reject(
+                        Ok(Some(_)) => Some(Ok(self.parser.reject(
                             self.line,
                             "text after the closing `]` of the array".into(),
                             String::new(),
@@ -125,7 +145,7 @@ impl JsonReader {
                 Ok(Some(_)) => break,
                 Ok(None) => {
                     self.layout = Some(Layout::Array(true));
-                    return Some(Ok(self.reject(
+                    return Some(Ok(self.parser.reject(
                         self.line,
                         "the JSON array is not closed (truncated file?)".into(),
                         String::new(),
@@ -136,10 +156,10 @@ impl JsonReader {
         }
         let start = self.line;
         match self.capture_value() {
-            Ok(Some(bytes)) => Some(Ok(self.item(start, &bytes))),
+            Ok(Some(bytes)) => Some(Ok(self.parser.item(start, &bytes))),
             Ok(None) => {
                 self.layout = Some(Layout::Array(true));
-                Some(Ok(self.reject(
+                Some(Ok(self.parser.reject(
                     start,
                     "truncated JSON value at the end of the file".into(),
                     String::from_utf8_lossy(&self.buf).into_owned(),
@@ -201,6 +221,34 @@ impl JsonReader {
             }
         }
     }
+}
+
+/// A line of JSON lines as read, before it is parsed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum RawLine {
+    /// A line starting on this line number.
+    Text(u64),
+    /// A line longer than a record may be, starting on this line number.
+    TooLong(u64),
+}
+
+/// Turns one JSON value's bytes into an item: a record, a skipped EVE
+/// event, or a reject with its reason. Shared by the reader and by workers
+/// that parse the lines of a chunk.
+#[derive(Clone, Debug)]
+pub(super) struct ItemParser {
+    name: Arc<str>,
+    /// Suricata EVE: only `event_type: alert` is a record; the rest is skipped.
+    eve: bool,
+}
+
+impl ItemParser {
+    fn origin(&self, line: u64) -> Origin {
+        Origin {
+            input: Arc::clone(&self.name),
+            line,
+        }
+    }
 
     fn reject(&self, line: u64, reason: String, raw: String) -> Item {
         Item::Rejected(Reject {
@@ -210,7 +258,17 @@ impl JsonReader {
         })
     }
 
-    fn item(&self, line: u64, bytes: &[u8]) -> Item {
+    /// The reject of a line longer than a record may be.
+    pub(super) fn too_long(&self, line: u64) -> Item {
+        self.reject(
+            line,
+            format!("line longer than {MAX_RECORD_BYTES} bytes"),
+            String::new(),
+        )
+    }
+
+    /// The item of the value `bytes`, which starts on `line`.
+    pub(super) fn item(&self, line: u64, bytes: &[u8]) -> Item {
         if self.eve {
             if let Some(skipped) = self.skipped_event(line, bytes) {
                 return skipped;
@@ -235,9 +293,7 @@ impl JsonReader {
             fields: RawFields::Json(value),
         })
     }
-}
 
-impl JsonReader {
     /// The skip of an EVE event that is not an alert, told without building
     /// it ([`event_type`]); `None` for an alert, or for a line that is not a
     /// well-formed JSON object, which [`Self::item`] then reads in full (for
@@ -281,22 +337,12 @@ impl Iterator for JsonReader {
     type Item = Result<Item, InputError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.layout.is_none() {
-            let first = match self.peek_significant() {
-                Ok(first) => first?,
-                Err(e) => return Some(Err(self.io(e))),
-            };
-            if first == b'[' {
-                self.reader.consume(1);
-                self.layout = Some(Layout::Array(false));
-            } else {
-                self.layout = Some(Layout::Lines);
-            }
-        }
-        match self.layout {
-            Some(Layout::Array(true)) => None,
-            Some(Layout::Array(false)) => self.next_in_array(),
-            _ => self.next_line(),
+        match self.is_lines() {
+            Err(e) => Some(Err(e)),
+            Ok(None) => None,
+            Ok(Some(true)) => self.next_line(),
+            Ok(Some(false)) if self.layout == Some(Layout::Array(true)) => None,
+            Ok(Some(false)) => self.next_in_array(),
         }
     }
 }
@@ -365,8 +411,16 @@ mod tests {
             .collect();
         assert_eq!(described[0], "skip 1: event_type dns");
         assert_eq!(described[1], "skip 2: no event_type (not an EVE event)");
-        assert!(described[2].starts_with("reject 3: invalid JSON: "), "{}", described[2]);
-        assert!(described[3].starts_with("reject 4: invalid JSON: trailing"), "{}", described[3]);
+        assert!(
+            described[2].starts_with("reject 3: invalid JSON: "),
+            "{}",
+            described[2]
+        );
+        assert!(
+            described[3].starts_with("reject 4: invalid JSON: trailing"),
+            "{}",
+            described[3]
+        );
         assert_eq!(described[4], "record 5");
     }
 

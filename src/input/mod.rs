@@ -11,6 +11,7 @@ pub mod chunks;
 mod detect;
 mod event_type;
 mod json;
+pub mod json_lines;
 pub mod lines;
 pub mod mapping;
 pub mod row_block;
