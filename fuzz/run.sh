@@ -22,7 +22,7 @@ realdata="$repo/../shared/realdata"
 
 seconds=${1:-60}
 shift || true
-all_targets=(ruleset check condition input_csv csv_rows classify_batch input_jsonl input_suricata input_snort history_csv history_jsonl allocation_table)
+all_targets=(ruleset check condition input_csv csv_rows classify_batch classify_batch_json input_jsonl input_suricata input_snort history_csv history_jsonl allocation_table)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 
@@ -38,6 +38,18 @@ seed() {
     for file in "$@"; do
         [ -f "$file" ] || continue
         cp "$file" "$corpus/seed-$(echo "${file#"$repo"/}" | tr '/' '_')"
+    done
+}
+
+# Copies files into a corpus directory, each after one byte (an ASCII
+# digit) that a target reads as a choice, as seed() names them.
+seed_prefixed() {
+    local corpus=$1 prefix=$2
+    shift 2
+    local file
+    for file in "$@"; do
+        [ -f "$file" ] || continue
+        { printf '%s' "$prefix"; cat "$file"; } >"$corpus/seed-$prefix-$(echo "${file#"$repo"/}" | tr '/' '_')"
     done
 }
 
@@ -63,6 +75,12 @@ build_corpus() {
                 "$repo"/fixtures/classify/every-category.csv "$repo"/fixtures/classify/rejects.csv
             ;;
         input_jsonl) seed "$corpus" "$repo"/fixtures/classify/canonical.jsonl ;;
+        classify_batch_json)
+            # The first byte picks the format: even, canonical JSON lines;
+            # odd, Suricata EVE.
+            seed_prefixed "$corpus" 0 "$repo"/fixtures/classify/canonical.jsonl
+            seed_prefixed "$corpus" 1 "$repo"/fixtures/classify/suricata-eve.json
+            ;;
         input_suricata)
             seed "$corpus" "$repo"/fixtures/classify/suricata-*.json
             seed_chunks "$corpus" "$realdata/suricata_eve_alerts_wrccdc2018.json"

@@ -6,5 +6,9 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    docket_fuzz::batch_matches_general(docket_fuzz::usda_classifier(), data);
+    docket_fuzz::batch_matches_general(
+        docket_fuzz::usda_classifier(),
+        data,
+        docket::input::InputFormat::Csv,
+    );
 });

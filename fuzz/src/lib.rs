@@ -203,13 +203,14 @@ pub fn fuzz_ruleset_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz_targets/ruleset.yaml")
 }
 
-/// Classifies `bytes` as a canonical CSV twice and checks that both give
+/// Classifies `bytes` as input of `format` twice and checks that both give
 /// the same rows and rejects: once as `docket classify` does (the batch
-/// runner, whose mapping reads common spellings without the general value
-/// parser and whose rows are encoded straight into bytes), once through the
-/// general path (the item reader, `Mapper::map`, `classification::row`,
-/// `RowBuffer::write`). The fast paths must be exactly the general ones.
-pub fn batch_matches_general(classifier: &Classifier<'_>, bytes: &[u8]) {
+/// runner: for canonical CSV, a mapping that reads common spellings without
+/// the general value parser; for JSON lines, lines parsed by the workers;
+/// rows encoded straight into bytes), once through the general path (the
+/// item reader, `Mapper::map`, `classification::row`, `RowBuffer::write`).
+/// The fast paths must be exactly the general ones.
+pub fn batch_matches_general(classifier: &Classifier<'_>, bytes: &[u8], format: InputFormat) {
     use docket::classify::batch::{Batch, Hooks};
     use docket::output::cells::CellEscaping;
     use docket::output::classification::{RowBuffer, RowFormat, RowWriter};
@@ -227,7 +228,7 @@ pub fn batch_matches_general(classifier: &Classifier<'_>, bytes: &[u8]) {
     let batch = Batch {
         classifier,
         inputs: std::slice::from_ref(&input),
-        format: Some(InputFormat::Csv),
+        format: Some(format),
         options: read_options(ruleset),
         strict: false,
         threads: 1,
@@ -253,11 +254,10 @@ pub fn batch_matches_general(classifier: &Classifier<'_>, bytes: &[u8]) {
     // Through the general path.
     let name: Arc<str> = Arc::from(input.display().to_string());
     let reader = Box::new(Cursor::new(bytes.to_vec()));
-    let Ok(items) = input::from_reader(reader, name, InputFormat::Csv, &read_options(ruleset))
-    else {
+    let Ok(items) = input::from_reader(reader, name, format, &read_options(ruleset)) else {
         panic!("the batch read an input the item reader refuses");
     };
-    let mapper = Mapper::new(ruleset, InputFormat::Csv).expect("canonical CSV needs no mapping");
+    let mapper = Mapper::new(ruleset, format).expect("the batch mapped this format");
     let mut record = Record::with_fields(ruleset.fields.len());
     let mut general = RowBuffer::new(RowFormat::Csv, CellEscaping::Neutralise);
     let mut general_rejects = Vec::new();
