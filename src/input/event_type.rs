@@ -44,77 +44,43 @@ impl<'de> Visitor<'de> for Event {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EventType, A::Error> {
         let mut found = EventType::Absent;
-        while let Some(key) = map.next_key_seed(Checked)? {
-            match key {
-                Some(name) if name == "event_type" => found = map.next_value_seed(TypeName)?,
-                _ => map.next_value_seed(Checked).map(|_| ())?,
+        while let Some(key) = map.next_key_seed(Checked::OTHER)? {
+            if key.as_deref() == Some("event_type") {
+                found = match map.next_value_seed(Checked::TYPE_NAME)? {
+                    Some(name) => EventType::Named(name),
+                    None => EventType::Absent,
+                };
+            } else {
+                map.next_value_seed(Checked::OTHER)?;
             }
         }
         Ok(found)
     }
 }
 
-/// The value of `event_type`: its text when a string, else checked and
-/// dropped.
-struct TypeName;
-
-impl<'de> DeserializeSeed<'de> for TypeName {
-    type Value = EventType;
-
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<EventType, D::Error> {
-        de.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for TypeName {
-    type Value = EventType;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<EventType, E> {
-        Ok(EventType::Named(text.to_owned()))
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<EventType, E> {
-        Ok(EventType::Absent)
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<EventType, E> {
-        Ok(EventType::Absent)
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<EventType, E> {
-        Ok(EventType::Absent)
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<EventType, E> {
-        Ok(EventType::Absent)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<EventType, E> {
-        Ok(EventType::Absent)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<EventType, A::Error> {
-        Checked.visit_seq(seq).map(|_| EventType::Absent)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<EventType, A::Error> {
-        Checked.visit_map(map).map(|_| EventType::Absent)
-    }
-}
-
 /// Any value, read as `serde_json::Value` would read it and then dropped;
-/// a string's text is given back (keys are compared with it).
+/// a string's text is given back when it is kept: any string for the value
+/// of `event_type`, else only the text `event_type` itself (which a key is
+/// compared with), so that no other string is copied.
 ///
-/// Not `serde::de::IgnoredAny`, which skips strings without decoding their escapes: a
-/// lone surrogate (`"\ud800"`) would pass here and fail the full read.
-struct Checked;
+/// Not `serde::de::IgnoredAny`, which skips strings without decoding their
+/// escapes: a lone surrogate (`"\ud800"`) would pass here and fail the full
+/// read.
+#[derive(Clone, Copy)]
+struct Checked {
+    /// Whether any string is kept, rather than only `event_type`.
+    any_string: bool,
+}
+
+impl Checked {
+    /// The value of `event_type`: its text when a string.
+    const TYPE_NAME: Checked = Checked { any_string: true };
+    /// A key, or any other value.
+    const OTHER: Checked = Checked { any_string: false };
+}
 
 impl<'de> DeserializeSeed<'de> for Checked {
-    /// A string's text, when the value is a string.
+    /// A string's text, when the value is a string that is kept.
     type Value = Option<String>;
 
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Option<String>, D::Error> {
@@ -129,13 +95,8 @@ impl<'de> Visitor<'de> for Checked {
         f.write_str("any JSON value")
     }
 
-    fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Option<String>, E> {
-        // Only a key named like the one sought is kept.
-        Ok((text == "event_type").then(|| text.to_owned()))
-    }
-
     fn visit_str<E: de::Error>(self, text: &str) -> Result<Option<String>, E> {
-        Ok((text == "event_type").then(|| text.to_owned()))
+        Ok((self.any_string || text == "event_type").then(|| text.to_owned()))
     }
 
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<String>, E> {
@@ -159,13 +120,13 @@ impl<'de> Visitor<'de> for Checked {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<String>, A::Error> {
-        while seq.next_element_seed(Checked)?.is_some() {}
+        while seq.next_element_seed(Checked::OTHER)?.is_some() {}
         Ok(None)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<String>, A::Error> {
-        while map.next_key_seed(Checked)?.is_some() {
-            map.next_value_seed(Checked)?;
+        while map.next_key_seed(Checked::OTHER)?.is_some() {
+            map.next_value_seed(Checked::OTHER)?;
         }
         Ok(None)
     }

@@ -25,7 +25,7 @@ use std::sync::OnceLock;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
 use chrono_tz::Tz;
 
-use super::timestamp::uniform_local_day;
+use super::timestamp::{uniform_local_day, zone_spread};
 
 /// Slots of the table: the dates of eight years, one each.
 const SLOTS: usize = 4096;
@@ -56,10 +56,9 @@ static DAYS: [OnceLock<Day>; SLOTS] = [const { OnceLock::new() }; SLOTS];
 /// consecutive years (month and day, then the year's last three bits),
 /// with no digit checks, since the text is compared in full on a hit.
 ///
-/// The slots of each zone are permuted by a mask of its own, so that the
-/// dates of two zones read by turns (`diff` of a ruleset whose zone
-/// changed) mostly take different slots rather than the first zone's
-/// taking them all; one zone's dates keep the layout above.
+/// The slots of each zone are permuted by a mask of its own
+/// ([`zone_spread`]), so that the dates of two zones read by turns mostly
+/// take different slots; one zone's dates keep the layout above.
 #[inline]
 fn slot(text: &[u8; 10], tz: Tz) -> usize {
     let [_, _, y2, y3, _, m0, m1, _, d0, d1] = *text;
@@ -67,8 +66,7 @@ fn slot(text: &[u8; 10], tz: Tz) -> usize {
     let year = (low(y2) * 10 + low(y3)) & 7;
     let month = low(m0 & 1) * 10 + low(m1);
     let day = low(d0 & 3) * 10 + low(d1);
-    let zone = (tz as usize).wrapping_mul(1031);
-    ((year << 9 | month << 5 | day) ^ zone) & (SLOTS - 1)
+    ((year << 9 | month << 5 | day) ^ zone_spread(tz)) & (SLOTS - 1)
 }
 
 /// The two-digit number `ab`, if both are ASCII digits.

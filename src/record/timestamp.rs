@@ -89,9 +89,14 @@ pub fn parse_fixed(text: &(impl AsRef<[u8]> + ?Sized)) -> Option<Fixed> {
 /// Entries of each per-thread offset cache: days, so about eleven years.
 const CACHE_SLOTS: usize = 4096;
 
-/// How far apart, in slots, the days of two consecutive zones start: a
-/// prime, so that zones spread over the whole cache.
-const ZONE_SPREAD: i64 = 1031;
+/// Where a zone's entries start in a cache of days indexed by a number
+/// (this file's offset cache, and the table of dates in `fixed_dates.rs`):
+/// zones a prime number of slots apart, so that two zones looked up by
+/// turns (`diff` of a ruleset whose zone changed) spread over the whole
+/// cache rather than evicting each other's day from one slot.
+pub(super) fn zone_spread(tz: Tz) -> usize {
+    (tz as usize).wrapping_mul(1031)
+}
 
 /// A zone's offset throughout one day, or `None` when it changes that day.
 type DaySlot = Option<(Tz, i64, Option<i32>)>;
@@ -111,10 +116,8 @@ fn cached_day(
     day: i64,
     fill: impl FnOnce(i64) -> Option<i32>,
 ) -> Option<i32> {
-    // Each zone's days start at a slot of their own, so that two zones
-    // looked up by turns (`diff` of a ruleset whose zone changed) do not
-    // evict each other's day from one slot on every record.
-    let slot = (day + ZONE_SPREAD * tz as i64).rem_euclid(CACHE_SLOTS as i64) as usize;
+    // Each zone's days start at a slot of their own (see `zone_spread`).
+    let slot = (day + zone_spread(tz) as i64).rem_euclid(CACHE_SLOTS as i64) as usize;
     cache.with(|cache| {
         let mut cache = cache.borrow_mut();
         if let Some(Some((zone, cached_day, offset))) = cache.get(slot) {
